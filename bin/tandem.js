@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+// Entry point of the `tandem` command; the code lives in dist/ (npm run build).
+import { runCli } from "../dist/src/cli/index.js";
+
+process.exitCode = await runCli(process.argv.slice(2));

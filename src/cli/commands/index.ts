@@ -1,0 +1,2 @@
+// Each command group registers itself on import.
+import "./cluster.js";

@@ -1,0 +1,3 @@
+export * from "./tree.js";
+export { parseXml, XmlParseError, locate } from "./parse.js";
+export { serializeDocument, serializeElement, escapeAttribute, escapeText } from "./serialize.js";
