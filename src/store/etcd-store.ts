@@ -244,20 +244,34 @@ export class EtcdStore implements Store {
     return w;
   }
 
-  async status(): Promise<StoreStatus> {
+  /**
+   * Asks each member in turn for a linearizable read until one answers or the budget
+   * (default twice the request timeout) is spent: a leader election in progress (a few
+   * hundred ms) is not reported as a lost quorum.
+   */
+  async status(options?: CallTimeout): Promise<StoreStatus> {
     const n = this.http.endpoints.length;
+    const budgetMs = options?.timeoutMs ?? this.http.requestTimeoutMs * 2;
+    const started = performance.now();
     let last: unknown;
-    for (let i = 0; i < n; i++) {
-      const index = (this.http.endpoints.findIndex((e) => e.origin === this.http.currentEndpoint) + i) % n;
-      const started = performance.now();
-      try {
-        // A linearizable read needs the leader to confirm it still leads a quorum.
-        const res = await this.http.callOne(index, "/v3/kv/range", { key: b64("/tandem-quorum-probe"), count_only: true }, this.http.requestTimeoutMs);
-        this.http.setCurrent(index);
-        return { quorum: true, endpoint: (this.http.endpoints[index] as URL).origin, revision: headerRevision(res), latencyMs: performance.now() - started };
-      } catch (error) {
-        last = error;
+    for (let round = 0; ; round++) {
+      for (let i = 0; i < n; i++) {
+        const index = (this.http.endpoints.findIndex((e) => e.origin === this.http.currentEndpoint) + i) % n;
+        const left = budgetMs - (performance.now() - started);
+        if (left <= 0) break;
+        const t0 = performance.now();
+        try {
+          // A linearizable read needs the leader to confirm it still leads a quorum.
+          const res = await this.http.callOne(index, "/v3/kv/range", { key: b64("/tandem-quorum-probe"), count_only: true }, Math.min(left, this.http.requestTimeoutMs));
+          this.http.setCurrent(index);
+          return { quorum: true, endpoint: (this.http.endpoints[index] as URL).origin, revision: headerRevision(res), latencyMs: performance.now() - t0 };
+        } catch (error) {
+          last = error;
+          if (error instanceof Error && "code" in error && error.code === "STORE_CLOSED") break;
+        }
       }
+      if (performance.now() - started >= budgetMs || (last instanceof Error && "code" in last && last.code === "STORE_CLOSED")) break;
+      await new Promise((r) => setTimeout(r, Math.min(100, 20 * (round + 1))));
     }
     const reason = last instanceof Error ? last.message : "no endpoint answered";
     const code = last instanceof Error && "code" in last && typeof last.code === "string" ? last.code : "STORE_UNAVAILABLE";

@@ -184,7 +184,7 @@ export interface Store {
   leaseTimeToLive(id: LeaseId): Promise<LeaseTimeToLive | undefined>;
 
   watch(prefix: string, options: WatchOptions): Watch;
-  status(): Promise<StoreStatus>;
+  status(options?: CallTimeout): Promise<StoreStatus>;
   /** Ends watches and pending timers; later calls fail with STORE_CLOSED. */
   close(): Promise<void>;
 }
