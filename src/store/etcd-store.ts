@@ -372,7 +372,7 @@ class EtcdWatch implements Watch {
     this.abort = undefined;
     if (this.closed) return;
     const code = error !== undefined && "code" in error ? error.code : undefined;
-    if (code === "STORE_AUTH_FAILED" || code === "STORE_BAD_REQUEST" || code === "STORE_CLOSED") {
+    if (code === "STORE_AUTH_FAILED" || code === "STORE_TLS_FAILED" || code === "STORE_BAD_REQUEST" || code === "STORE_CLOSED") {
       this.fail(error as Error);
       return;
     }
