@@ -347,7 +347,7 @@ export class EtcdHttp {
     body: JsonObject,
     onLine: (message: JsonObject) => void,
     onEnd: (error: Error | undefined) => void,
-  ): Promise<() => void> {
+  ): Promise<{ abort: () => void; endpointIndex: number }> {
     if (this.closed) throw storeError("STORE_CLOSED", "the etcd client is closed");
     const index = this.current;
     const endpoint = this.endpoints[index] as URL;
@@ -356,7 +356,7 @@ export class EtcdHttp {
       headers = await this.authHeaders(this.requestTimeoutMs);
     } catch (error) {
       onEnd(error instanceof Error ? error : new Error(String(error)));
-      return () => undefined;
+      return { abort: () => undefined, endpointIndex: index };
     }
     let ended = false;
     const end = (error: Error | undefined): void => {
@@ -408,7 +408,7 @@ export class EtcdHttp {
             }
             const gatewayError = parseGatewayError(parsed);
             if (gatewayError !== undefined) {
-              end(grpcToStoreError(gatewayError.code, gatewayError.message, endpoint.origin));
+              end(this.streamError(gatewayError.code, gatewayError.message, endpoint.origin));
               req.destroy();
               return;
             }
@@ -436,12 +436,32 @@ export class EtcdHttp {
       ),
     );
     req.end(payload);
-    return () => {
-      ended = true;
-      clearTimeout(connectTimer);
-      this.streams.delete(req);
-      req.destroy();
+    return {
+      abort: () => {
+        ended = true;
+        clearTimeout(connectTimer);
+        this.streams.delete(req);
+        req.destroy();
+      },
+      endpointIndex: index,
     };
+  }
+
+  /**
+   * Maps an error of a call without built-in retry (streams, probes). An expired token is
+   * dropped and reported as retryable, so the caller's retry authenticates afresh.
+   */
+  private streamError(code: number | undefined, message: string, endpoint: string): TandemError {
+    if (isAuthTokenError(message) && this.options.auth !== undefined) {
+      this.token = undefined;
+      return storeError("STORE_UNAVAILABLE", `etcd at ${endpoint}: auth token expired (${message})`, { endpoint });
+    }
+    return grpcToStoreError(code, message, endpoint);
+  }
+
+  /** Records that an endpoint failed, so the next call or stream starts elsewhere. */
+  markFailed(index: number): void {
+    this.advance(index);
   }
 
   private tlsRequestOptions(): https.RequestOptions {
@@ -467,7 +487,7 @@ export class EtcdHttp {
       return await this.attempt(endpoint, path, body, headers, timeoutMs);
     } catch (error) {
       if (error instanceof AttemptError) {
-        if (error.grpcCode !== undefined) throw grpcToStoreError(error.grpcCode, error.message, endpoint.origin);
+        if (error.grpcCode !== undefined) throw this.streamError(error.grpcCode, error.message, endpoint.origin);
         throw storeError("STORE_UNAVAILABLE", error.message, { endpoint: endpoint.origin });
       }
       throw error;
