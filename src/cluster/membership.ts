@@ -144,8 +144,14 @@ export class Membership {
       await keeper.release().catch(() => undefined);
       throw error;
     }
+    const previous = this.keeper;
     this.keeper = keeper;
     this.currentState = "joined";
+    if (previous !== undefined && previous.id !== keeper.id) {
+      // The old lease was declared lost and everything it covered was stopped: revoke it
+      // so what is still bound to it (an election key) goes now rather than at expiry.
+      await o.store.revokeLease(previous.id).catch(() => undefined);
+    }
     keeper.onLost((loss) => {
       if (this.keeper !== keeper) return;
       this.currentState = "lost";
@@ -206,6 +212,11 @@ export class MembershipView {
 
   get revision(): number {
     return this.mirror.revision;
+  }
+
+  /** The view could not stay in sync (e.g. auth refused): it is stale until reopened. */
+  onError(fn: (error: Error) => void): () => void {
+    return this.mirror.onError(fn);
   }
 
   onChange(fn: (change: MembershipChange) => void): () => void {
