@@ -96,3 +96,30 @@ test("a node cut off from etcd declares itself lost before the cluster expires i
     await holly.leave().catch(() => undefined);
   }
 });
+
+test("a node keeps its membership when the etcd member it talks to hangs (renewals move to another member)", async () => {
+  const store = storeFor(etcd.endpoints); // member 0 is tried first
+  const observer = storeFor([etcd.endpoints[1] as string, etcd.endpoints[2] as string]);
+  const view = await MembershipView.open(observer, "m3");
+  const holly = new Membership({ store, cluster: "m3", node: "holly", incarnation: "h1", ttlSec: 3 });
+  let lost = false;
+  holly.onLost(() => (lost = true));
+  try {
+    const lease = await holly.join();
+    await until(() => view.online().includes("holly"), "holly online");
+    const before = lease.renewals;
+    etcd.pause(0);
+    try {
+      await new Promise((r) => setTimeout(r, 5000));
+    } finally {
+      etcd.resume(0);
+    }
+    assert.equal(lost, false, "membership survived a hung member");
+    assert.ok(lease.renewals > before + 1, "renewals went on through the other members");
+    assert.deepEqual(view.online(), ["holly"]);
+  } finally {
+    view.close();
+    await etcd.waitHealthy();
+    await holly.leave().catch(() => undefined);
+  }
+});
