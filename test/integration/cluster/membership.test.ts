@@ -84,7 +84,7 @@ test("a node cut off from etcd declares itself lost before the cluster expires i
       `# lease-loss detection: lost ${(lostAt - pausedAt).toFixed(0)} ms after the cut (${loss?.sinceLastRenewalMs.toFixed(0) ?? "?"} ms after the last renewal); ` +
         `the cluster expired the lease ${(goneAt - lostAt).toFixed(0)} ms later (TTL 2 s, margin 500 ms)`,
     );
-    assert.ok((loss?.sinceLastRenewalMs ?? 0) <= 1500 + 150, "declared at TTL − margin (plus timer slack)");
+    assert.ok((loss?.sinceLastRenewalMs ?? 0) <= 1500 + 400, "declared at TTL − margin (plus timer slack)");
     // Back in the cluster with a new lease.
     await etcd.waitHealthy();
     await holly.join();
