@@ -6,6 +6,7 @@
  * resources, before etcd can expire the lease and the DC can recover them elsewhere.
  * Rejoining is `join()` again: a new lease, the key rewritten.
  */
+import { hostname } from "node:os";
 import { type Clock, systemClock, TandemError } from "../core/index.js";
 import type { KeyValue, Store } from "../store/index.js";
 import { nodeKey, nodesPrefix } from "./keys.js";
@@ -38,6 +39,11 @@ export interface MembershipOptions {
 }
 
 export type MembershipState = "out" | "joined" | "lost" | "left";
+
+/** The default node name: the host name, as Pacemaker uses `uname -n`. */
+export function defaultNodeName(): string {
+  return hostname();
+}
 
 export function checkNodeName(name: string): { ok: true } | { ok: false; reason: string } {
   if (name.length === 0) return { ok: false, reason: "a node name cannot be empty" };
