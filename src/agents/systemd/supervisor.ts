@@ -368,8 +368,12 @@ export class SupervisedServiceAgent implements AgentRunner {
   private async startForking(unit: ServiceUnit, cmd: ExecCommand, deadline: number): Promise<SupervisedState> {
     const env = this.environment(unit);
     const { pid, exited } = this.spawnMain(unit, cmd, env);
-    const timeout = sleep(Math.max(0, deadline - performance.now())).then(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), Math.max(0, deadline - performance.now()));
+    });
     const done = await Promise.race([exited, timeout]);
+    clearTimeout(timer);
     if (done === undefined) {
       if (pid !== undefined) killGroup(pid, "SIGKILL");
       throw new StepFailure(OCF_ERR_GENERIC, `'${cmd.raw}' did not return within the start timeout`, true);
