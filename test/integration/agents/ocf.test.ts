@@ -77,16 +77,17 @@ test("an agent past its timeout is killed with its whole process group", async (
   const pidFile = join(dir, "child.pid");
   // The script forks a sleeping child in its own process group, then sleeps itself.
   const root = fakeRoot(dir, `sleep 30 &\necho $! > ${pidFile}\nsleep 30\nexit 0`);
-  let childPid: number | undefined;
+  const child: { pid?: number } = {};
   t.after(() => {
-    killPid(childPid);
+    killPid(child.pid);
     removeDir(dir);
   });
   const registry = new AgentRegistry({ stateDir: join(dir, "state"), rscTmpDir: join(dir, "rsc"), ocfRoot: root });
   const started = Date.now();
   const res = await registry.resolve("ocf:test:probe").run({ resourceId: "slow", action: "start", params: {}, meta: {}, timeoutMs: 300 });
   const took = Date.now() - started;
-  childPid = Number(readFileSync(pidFile, "utf8"));
+  const childPid = Number(readFileSync(pidFile, "utf8"));
+  child.pid = childPid;
   assert.equal(res.timedOut, true);
   assert.equal(res.rc, 1);
   assert.ok(took < 2000, `returned after ${took} ms`);

@@ -86,10 +86,10 @@ test("a restarted executor finds the service its predecessor started, and a prob
   const [port1, port2] = [await freePort(), await freePort()];
   const units = writeUnit(dir, "web1", `[Service]\nExecStart=${PYTHON} -m http.server --bind 127.0.0.1 ${port1}\n`);
   writeUnit(dir, "web2", `[Service]\nExecStart=${PYTHON} -m http.server --bind 127.0.0.1 ${port2}\n`);
-  let manual: number | undefined;
+  const spawned: { pid?: number } = {};
   t.after(() => {
     killPid(stateOf(dir, "web1").mainPid, true);
-    killPid(manual, true);
+    killPid(spawned.pid, true);
     removeDir(dir);
   });
   const first = new AgentRegistry({ stateDir: join(dir, "state"), unitDirs: [units], systemdMode: "supervised" });
@@ -99,7 +99,8 @@ test("a restarted executor finds the service its predecessor started, and a prob
   // Started outside Tandem, with exactly the unit's command line.
   const child = spawn(PYTHON, ["-m", "http.server", "--bind", "127.0.0.1", String(port2)], { detached: true, stdio: "ignore" });
   child.unref();
-  manual = child.pid;
+  const manual = child.pid;
+  spawned.pid = manual;
   assert.ok(await waitUntil(async () => (await httpGet("127.0.0.1", port2, 300)) !== undefined, 5000));
 
   const second = new AgentRegistry({ stateDir: join(dir, "state"), unitDirs: [units], systemdMode: "supervised" });
@@ -108,7 +109,7 @@ test("a restarted executor finds the service its predecessor started, and a prob
   assert.equal((await op(second.resolve("systemd:web1"), "stop")).rc, 0);
   assert.equal((await op(second.resolve("systemd:web2"), "stop")).rc, 0);
   assert.ok(pid1 !== undefined && !isProcessAlive(pid1));
-  assert.ok(manual !== undefined && (await waitUntil(() => !isProcessAlive(manual ?? 0), 2000)));
+  assert.ok(manual !== undefined && (await waitUntil(() => !isProcessAlive(manual), 2000)));
 });
 
 test("systemd:haproxy runs Debian's haproxy.service with a drop-in, reloads with $MAINPID and stops cleanly", async (t) => {
