@@ -76,6 +76,7 @@ export class Executor {
   private readonly known = new Map<string, KnownResource>();
   /** Active resources with the sequence number at which they became active. */
   private readonly active = new Map<string, number>();
+  private persistedActive = "";
   private readonly journalRecords: OpRecord[] = [];
   private readonly lastRcChange = new Map<string, { rc: number; at: number }>();
 
@@ -86,6 +87,41 @@ export class Executor {
     mkdirSync(this.stateDir, { recursive: true });
     this.registry = options.registry ?? new AgentRegistry({ stateDir: this.stateDir, nodeName: options.nodeName, ...options.agents });
     this.newestEpoch = this.readEpoch();
+    this.loadActive();
+  }
+
+  // --- what runs here survives an executor restart (stopAll must still find it) -------
+
+  private activePath(): string {
+    return join(this.stateDir, "active.json");
+  }
+
+  private loadActive(): void {
+    let saved: Array<{ id: string; seq: number; known: KnownResource }>;
+    try {
+      saved = JSON.parse(readFileSync(this.activePath(), "utf8")) as typeof saved;
+    } catch {
+      return;
+    }
+    for (const entry of saved) {
+      this.active.set(entry.id, entry.seq);
+      this.known.set(entry.id, entry.known);
+      this.activeSeq = Math.max(this.activeSeq, entry.seq);
+    }
+  }
+
+  private saveActive(): void {
+    const saved = [...this.active.entries()].flatMap(([id, seq]) => {
+      const known = this.known.get(id);
+      return known === undefined ? [] : [{ id, seq, known }];
+    });
+    const text = JSON.stringify(saved);
+    if (text === this.persistedActive) return;
+    const path = this.activePath();
+    // Parameters may hold secrets: readable by the daemon's user only.
+    writeFileSync(`${path}.tmp`, text, { mode: 0o600 });
+    renameSync(`${path}.tmp`, path);
+    this.persistedActive = text;
   }
 
   // --- epoch -------------------------------------------------------------------------
@@ -188,10 +224,10 @@ export class Executor {
     return Number.isFinite(meta) && meta > 0 ? meta : DEFAULT_OP_TIMEOUT_MS;
   }
 
-  private enqueue(request: OperationRequest): Promise<OpRecord> {
+  private enqueue(request: OperationRequest, isCancelled?: () => boolean): Promise<OpRecord> {
     const queuedAt = performance.now();
     const previous = this.queues.get(request.resourceId) ?? Promise.resolve();
-    const next = previous.then(() => this.runNow(request, performance.now() - queuedAt));
+    const next = previous.then(() => this.runNow(request, performance.now() - queuedAt, isCancelled));
     const tail = next.catch(() => undefined);
     this.queues.set(request.resourceId, tail);
     void tail.then(() => {
@@ -200,10 +236,13 @@ export class Executor {
     return next;
   }
 
-  private async runNow(request: OperationRequest, queueTimeMs: number): Promise<OpRecord> {
+  private async runNow(request: OperationRequest, queueTimeMs: number, isCancelled?: () => boolean): Promise<OpRecord> {
     const intervalMs = request.intervalMs ?? 0;
     const timeoutMs = this.timeoutOf(request);
     const params = request.params ?? {};
+    // A recurring run that was waiting in the queue when its monitor was cancelled (by a
+    // stop, say) must not run after that stop and write a stale entry.
+    if (isCancelled?.() === true) return this.record(request, failureResult(OCF_ERR_GENERIC, "cancelled"), "cancelled", queueTimeMs);
     let runner: AgentRunner;
     try {
       runner = this.registry.resolve(request.agent);
@@ -300,6 +339,7 @@ export class Executor {
       }
     }
     this.updateActive(request, rc, failed);
+    this.saveActive();
     // A recurring monitor's failure counts once per change (handled in afterRecurringRun).
     if (failed && intervalMs === 0) this.addFailure(request, nowSec);
     this.journalRecords.push(rec);
@@ -372,7 +412,7 @@ export class Executor {
     rec.timer = setTimeout(() => {
       rec.timer = undefined;
       if (rec.cancelled) return;
-      this.enqueue(rec.request).then(
+      this.enqueue(rec.request, () => rec.cancelled).then(
         (r) => this.afterRecurringRun(rec, r, true),
         () => this.afterRecurringRun(rec, { ...record, failed: true }, true),
       );
@@ -415,6 +455,11 @@ export class Executor {
   /** Every completed operation, oldest first (bounded), for audits such as "never active twice". */
   journal(): readonly OpRecord[] {
     return this.journalRecords;
+  }
+
+  /** Every failcount on this node (for the `fail-count-…` transient attributes). */
+  allFailcounts(): Failcount[] {
+    return [...this.failcounts.values()];
   }
 
   failcount(resourceId: string): Failcount[] {

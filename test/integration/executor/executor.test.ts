@@ -218,3 +218,41 @@ test("stopAll stops everything in reverse start order within its deadline and re
   assert.deepEqual(bounded.failed.map((f) => f.resourceId), ["slow"]);
   assert.ok(bounded.skipped.includes("last") || bounded.stopped.includes("last"));
 });
+
+test("a restarted executor still knows what runs here, so stopAll after a restart stops it", async (t) => {
+  const { dir, executor } = setup("restart");
+  t.after(() => {
+    executor.close();
+    removeDir(dir);
+  });
+  const state = join(dir, "x.state");
+  assert.equal((await executor.execute({ epoch: 1, resourceId: "X", agent: DUMMY, operation: "start", params: { state } })).rcCode, 0);
+  executor.close();
+  const again = new Executor({ nodeName: "benji", stateDir: join(dir, "state"), agents: { rscTmpDir: join(dir, "rsc") } });
+  assert.deepEqual(again.activeResources(), ["X"]);
+  const result = await again.stopAll(5000);
+  assert.deepEqual(result.stopped, ["X"]);
+  const probe = await again.execute({ epoch: 1, resourceId: "X", agent: DUMMY, operation: "monitor", params: { state } });
+  assert.equal(probe.rcCode, 7);
+});
+
+test("a recurring run queued behind a stop does not run after it", async (t) => {
+  const { dir, executor, events } = setup("cancel-queued");
+  t.after(() => {
+    executor.close();
+    removeDir(dir);
+  });
+  const base = { epoch: 1, resourceId: "Q", agent: "ocf:tandem:Dummy", params: { state: join(dir, "q.state"), sleep_stop: "250ms" } } as const;
+  await executor.execute({ ...base, operation: "start" });
+  await executor.execute({ ...base, operation: "monitor", intervalMs: 50 });
+  // Occupy the queue so a recurring run is queued, then stop.
+  const slowReload = executor.execute({ ...base, operation: "reload", params: { ...base.params, sleep_reload: "120ms" } });
+  await new Promise((r) => setTimeout(r, 80));
+  await Promise.all([slowReload, executor.execute({ ...base, operation: "stop" })]);
+  const after = executor.journal().length;
+  await new Promise((r) => setTimeout(r, 200));
+  assert.equal(executor.journal().length, after, "nothing ran after the stop");
+  assert.deepEqual(executor.history("Q").map((r) => r.operation), ["stop"]);
+  assert.deepEqual(executor.journal().map((r) => r.operation), ["start", "monitor", "reload", "stop"], "the queued recurring run was dropped");
+  assert.equal(events.filter((e) => e.kind === "monitor-failed").length, 0);
+});
