@@ -250,11 +250,12 @@ export class Executor {
       if (!isTandemError(err)) throw err;
       const rc = err.code === "AGENT_NOT_FOUND" ? OCF_ERR_INSTALLED : OCF_ERR_GENERIC;
       const r = failureResult(rc, err.message);
-      return this.record(request, r, err.code === "AGENT_NOT_FOUND" ? "not-installed" : "error", queueTimeMs);
+      return this.record(request, r, err.code === "AGENT_NOT_FOUND" ? "not-installed" : "error", queueTimeMs, err.code);
     }
     const controller = new AbortController();
     this.inFlight.set(request.resourceId, controller);
     let r: AgentResult;
+    let errorCode: string | undefined;
     try {
       r = await runner.run({
         resourceId: request.resourceId,
@@ -267,14 +268,16 @@ export class Executor {
     } catch (err) {
       // Agents return values; a throw is an I/O failure inside the agent class.
       r = failureResult(OCF_ERR_GENERIC, describeError(err));
+      errorCode = "EXEC_AGENT_ERROR";
     } finally {
       if (this.inFlight.get(request.resourceId) === controller) this.inFlight.delete(request.resourceId);
     }
     let status: OpStatus;
     if (r.timedOut) status = "timeout";
     else if (r.cancelled) status = "cancelled";
+    else if (errorCode !== undefined) status = "error";
     else status = "done";
-    return this.record(request, r, status, queueTimeMs);
+    return this.record(request, r, status, queueTimeMs, errorCode);
   }
 
   // --- history -----------------------------------------------------------------------
@@ -283,7 +286,7 @@ export class Executor {
     return request.operation === "monitor" && (request.intervalMs ?? 0) === 0;
   }
 
-  private record(request: OperationRequest, result: AgentResult, status: OpStatus, queueTimeMs: number): OpRecord {
+  private record(request: OperationRequest, result: AgentResult, status: OpStatus, queueTimeMs: number, code?: string): OpRecord {
     const intervalMs = request.intervalMs ?? 0;
     const nowMs = this.clock.nowMs();
     const nowSec = Math.floor(nowMs / 1000);
@@ -325,6 +328,7 @@ export class Executor {
       finishedAtMs: nowMs,
       stdoutTail: result.stdoutTail,
       stderrTail: result.stderrTail,
+      ...(status === "done" ? {} : { errorCode: code ?? (status === "timeout" ? "EXEC_OP_TIMEOUT" : status === "cancelled" ? "EXEC_OP_CANCELLED" : "EXEC_AGENT_ERROR") }),
       ...(request.transitionKey === undefined ? {} : { transitionKey: request.transitionKey }),
     };
     if (status === "cancelled") return rec;

@@ -69,6 +69,11 @@ export interface OpRecord extends Omit<LrmRscOp, "raw"> {
   finishedAtMs: number;
   stdoutTail: string;
   stderrTail: string;
+  /**
+   * Set when the operation did not run to completion (op-status other than `done`): a
+   * stable code from docs/errors.md (EXEC_OP_TIMEOUT, EXEC_OP_CANCELLED, AGENT_NOT_FOUND, …).
+   */
+  errorCode?: string;
 }
 
 export type ExecutorEvent =
