@@ -13,7 +13,7 @@ import { AgentRegistry, OCF_ERR_GENERIC, OCF_ERR_INSTALLED, OCF_NOT_RUNNING, OCF
 import type { AgentAction, AgentRegistryOptions, AgentResult, AgentRunner } from "../agents/index.js";
 import { opDigest } from "./digest.js";
 import { OP_STATUS_CODE } from "./types.js";
-import type { ExecutorEvent, Failcount, OperationRequest, OpRecord, OpStatus, StopAllResult } from "./types.js";
+import type { ExecutorEvent, Failcount, NodeExecutor, OperationRequest, OpRecord, OpStatus, StopAllResult } from "./types.js";
 
 export const DEFAULT_OP_TIMEOUT_MS = 20_000;
 export const INFINITY_FAILCOUNT = 1_000_000;
@@ -59,7 +59,7 @@ function recurringKey(resourceId: string, operation: string, intervalMs: number)
   return `${resourceId}_${operation}_${intervalMs}`;
 }
 
-export class Executor {
+export class Executor implements NodeExecutor {
   readonly nodeName: string;
   readonly registry: AgentRegistry;
   private readonly clock: Clock;

@@ -98,3 +98,23 @@ export interface StopAllResult {
   skipped: string[];
   durationMs: number;
 }
+
+/**
+ * The port the controller drives (the real Executor, or a fake in the controller's unit
+ * tests). Everything the DC needs from a node's executor, nothing more.
+ */
+export interface NodeExecutor {
+  readonly nodeName: string;
+  /** The newest DC epoch seen. */
+  readonly epoch: number;
+  execute(request: OperationRequest): Promise<OpRecord>;
+  cancelRecurring(resourceId: string, operation: string, intervalMs: number): boolean;
+  history(resourceId?: string): OpRecord[];
+  failcount(resourceId: string): Failcount[];
+  allFailcounts(): Failcount[];
+  cleanup(resourceId: string, epoch: number): void;
+  activeResources(): string[];
+  stopAll(deadlineMs: number): Promise<StopAllResult>;
+  resume(epoch: number): void;
+  close(): void;
+}

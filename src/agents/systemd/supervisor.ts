@@ -406,6 +406,14 @@ export class SupervisedServiceAgent implements AgentRunner {
 
   private async stop(unit: ServiceUnit, opDeadline: number, started: number): Promise<AgentResult> {
     if (this.monitor(unit).rc !== OCF_SUCCESS) {
+      // The main process is gone, but with KillMode=control-group/mixed its group's
+      // leftovers (workers of a dead master) are still the service's: end them too.
+      const stale = this.readState(unit);
+      const ownGroup = procStat(process.pid)?.pgrp;
+      if (stale?.pgid !== undefined && stale.pgid !== ownGroup && unit.killMode !== "process" && unit.killMode !== "none" && groupMembers(stale.pgid).length > 0) {
+        killGroup(stale.pgid, "SIGKILL");
+        await waitFor(() => groupMembers(stale.pgid ?? 0).length === 0, 2000);
+      }
       this.clearState(unit);
       return result(OCF_SUCCESS, started);
     }

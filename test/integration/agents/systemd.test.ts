@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { AgentRegistry, httpGet, isProcessAlive, procStat } from "../../../src/agents/index.js";
+import { AgentRegistry, groupMembers, httpGet, isProcessAlive, procStat } from "../../../src/agents/index.js";
 import type { AgentAction, AgentRunner } from "../../../src/agents/index.js";
 import { isTandemError } from "../../../src/core/index.js";
 import { freePort, killPid, removeDir, tempDir, waitUntil } from "../../support/processes.js";
@@ -204,4 +204,46 @@ ExecStart=/bin/sh -c 'sleep 60 & echo $! > ${pidFile}'
   assert.equal(broken.rc, 1);
   assert.match(broken.exitReason, /exited at once.*cannot bind/);
   assert.throws(() => registry.resolve("systemd:absent"), (e: unknown) => isTandemError(e) && e.code === "AGENT_NOT_FOUND");
+});
+
+test("User= drops privileges, templates get %i, and stop ends the leftovers of a dead main process", async (t) => {
+  const dir = tempDir("sd-misc");
+  const out = join(dir, "instance.txt");
+  const units = writeUnit(dir, "asnobody", `[Service]\nUser=nobody\nExecStart=/bin/sleep 60\n`);
+  writeUnit(dir, "tpl@", `[Service]\nExecStartPre=/bin/sh -c 'echo %i %n > ${out}'\nExecStart=/bin/sleep 61\n`);
+  writeUnit(dir, "family", `[Service]\nExecStart=/bin/sh -c '/bin/sleep 62 & /bin/sleep 62 & wait'\n`);
+  const registry = new AgentRegistry({ stateDir: join(dir, "state"), unitDirs: [units], systemdMode: "supervised" });
+  const pids: Array<number | undefined> = [];
+  t.after(async () => {
+    for (const u of ["asnobody", "tpl@blue", "family"]) await op(registry.resolve(`systemd:${u}`), "stop");
+    for (const p of pids) killPid(p, true);
+    removeDir(dir);
+  });
+
+  const nobody = registry.resolve("systemd:asnobody");
+  assert.equal((await op(nobody, "start")).rc, 0);
+  const pid = stateOf(dir, "asnobody").mainPid;
+  pids.push(pid);
+  const uid = /^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid ?? 0}/status`, "utf8"))?.[1];
+  assert.equal(uid, "65534", "runs as nobody");
+  assert.equal((await op(nobody, "stop")).rc, 0);
+
+  const tpl = registry.resolve("systemd:tpl@blue");
+  assert.equal((await op(tpl, "start")).rc, 0);
+  pids.push(stateOf(dir, "tpl@blue").mainPid);
+  assert.equal(readFileSync(out, "utf8"), "blue tpl@blue.service\n");
+  assert.equal((await op(tpl, "stop")).rc, 0);
+
+  const family = registry.resolve("systemd:family");
+  assert.equal((await op(family, "start")).rc, 0);
+  const main = stateOf(dir, "family").mainPid;
+  pids.push(main);
+  assert.ok(main !== undefined);
+  assert.ok(await waitUntil(() => groupMembers(main).length === 3, 2000), "sh and two sleeps");
+  const children = groupMembers(main).filter((p) => p !== main);
+  process.kill(main, "SIGKILL");
+  assert.ok(await waitUntil(() => !isProcessAlive(main), 2000));
+  assert.equal((await op(family, "monitor")).rc, 7);
+  assert.equal((await op(family, "stop")).rc, 0);
+  for (const c of children) assert.equal(isProcessAlive(c), false, `leftover ${c} ended`);
 });

@@ -71,6 +71,8 @@ test("op history records look like Pacemaker's lrm_rsc_op and probes find what r
   const missing = await executor.execute({ epoch: 1, resourceId: "C", agent: "ocf:heartbeat:NoSuchAgent", operation: "monitor" });
   assert.equal(missing.rcCode, 5);
   assert.equal(missing.opStatusName, "not-installed");
+  assert.equal(missing.errorCode, "AGENT_NOT_FOUND");
+  assert.equal(start.errorCode, undefined);
   assert.equal(missing.failed, true);
 });
 
@@ -112,6 +114,7 @@ test("an operation past its timeout is killed and recorded as timed out; a faile
   assert.ok(Date.now() - t0 < 2000);
   assert.equal(rec.opStatusName, "timeout");
   assert.equal(rec.opStatus, 2);
+  assert.equal(rec.errorCode, "EXEC_OP_TIMEOUT");
   assert.equal(rec.rcCode, 1);
   assert.equal(rec.failed, true);
   assert.ok(rec.execTime >= 290 && rec.execTime < 1500, `exec-time ${rec.execTime}`);
