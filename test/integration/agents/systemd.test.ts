@@ -247,3 +247,53 @@ test("User= drops privileges, templates get %i, and stop ends the leftovers of a
   assert.equal((await op(family, "stop")).rc, 0);
   for (const c of children) assert.equal(isProcessAlive(c), false, `leftover ${c} ended`);
 });
+
+test("systemd:nginx (Debian's forking unit) runs with a drop-in that replaces its commands", async (t) => {
+  const dir = tempDir("sd-nginx");
+  const port = await freePort();
+  const conf = join(dir, "nginx.conf");
+  const pidFile = join(dir, "nginx.pid");
+  writeFileSync(conf, `pid ${pidFile};
+error_log ${join(dir, "error.log")};
+worker_processes 1;
+events { worker_connections 64; }
+http {
+  access_log off;
+  client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy; fastcgi_temp_path ${dir}/fcgi;
+  uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;
+  server { listen 127.0.0.1:${port}; location / { return 200 "nginx ok\\n"; } }
+}
+`);
+  const flags = `-c ${conf} -g 'daemon on; master_process on;'`;
+  const dropIn = join(dir, "units", "nginx.service.d");
+  mkdirSync(dropIn, { recursive: true });
+  writeFileSync(join(dropIn, "override.conf"), `[Service]
+PIDFile=${pidFile}
+ExecStartPre=
+ExecStartPre=/usr/sbin/nginx -t -q ${flags}
+ExecStart=
+ExecStart=/usr/sbin/nginx ${flags}
+ExecReload=
+ExecReload=/usr/sbin/nginx ${flags} -s reload
+ExecStop=
+ExecStop=-/sbin/start-stop-daemon --quiet --stop --retry QUIT/5 --pidfile ${pidFile}
+`);
+  const registry = new AgentRegistry({ stateDir: join(dir, "state"), extraUnitDirs: [join(dir, "units")], systemdMode: "supervised" });
+  const agent = registry.resolve("systemd:nginx");
+  t.after(async () => {
+    await op(agent, "stop");
+    killPid(stateOf(dir, "nginx").mainPid, true);
+    removeDir(dir);
+  });
+  const start = await op(agent, "start");
+  assert.equal(start.rc, 0, start.exitReason);
+  const master = Number(readFileSync(pidFile, "utf8"));
+  assert.equal(stateOf(dir, "nginx").mainPid, master, "main PID from the PIDFile");
+  assert.ok(await waitUntil(async () => (await httpGet("127.0.0.1", port, 300)) === "nginx ok\n", 5000));
+  assert.equal((await op(agent, "reload")).rc, 0);
+  assert.equal((await op(agent, "monitor")).rc, 0);
+  const stopRes = await op(agent, "stop");
+  assert.equal(stopRes.rc, 0);
+  assert.equal(isProcessAlive(master), false);
+  assert.equal(await httpGet("127.0.0.1", port, 300), undefined);
+});
