@@ -30,7 +30,7 @@ for (const name of ["ocf:heartbeat:Dummy", "ocf:pacemaker:Dummy"]) {
     assert.equal((await run(agent, "stop", params)).rc, 0, "stopping a stopped resource succeeds");
     const meta = await run(agent, "meta-data", {});
     assert.equal(meta.rc, 0);
-    assert.match(meta.stdoutTail, /<resource-agent/);
+    assert.match(meta.stdoutTail, /^<\?xml[^]*<resource-agent[^]*<\/resource-agent>\s*$/, "meta-data is read whole");
   });
 }
 
@@ -44,6 +44,16 @@ function fakeRoot(dir: string, body: string): string {
   chmodSync(script, 0o755);
   return root;
 }
+
+test("large meta-data (IPaddr2's) is read whole", async (t) => {
+  const dir = tempDir("ocf-meta");
+  t.after(() => removeDir(dir));
+  const registry = new AgentRegistry({ stateDir: join(dir, "state"), rscTmpDir: join(dir, "rsc") });
+  const res = await run(registry.resolve("ocf:heartbeat:IPaddr2"), "meta-data", {});
+  assert.equal(res.rc, 0);
+  assert.ok(res.stdoutTail.length > 4096, `${res.stdoutTail.length} bytes`);
+  assert.match(res.stdoutTail, /^<\?xml[^]*<parameter name="cidr_netmask"[^]*<\/resource-agent>\s*$/);
+});
 
 test("an OCF script gets OCF's environment and its exit reason is read from stderr", async (t) => {
   const dir = tempDir("ocf-env");
