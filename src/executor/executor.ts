@@ -77,6 +77,8 @@ export class Executor implements NodeExecutor {
   /** Active resources with the sequence number at which they became active. */
   private readonly active = new Map<string, number>();
   private persistedActive = "";
+  /** Set when the active set or an active resource's parameters changed since the last save. */
+  private activeDirty = false;
   private readonly journalRecords: OpRecord[] = [];
   private readonly lastRcChange = new Map<string, { rc: number; at: number }>();
 
@@ -115,6 +117,7 @@ export class Executor implements NodeExecutor {
       const known = this.known.get(id);
       return known === undefined ? [] : [{ id, seq, known }];
     });
+    this.activeDirty = false;
     const text = JSON.stringify(saved);
     if (text === this.persistedActive) return;
     const path = this.activePath();
@@ -207,9 +210,11 @@ export class Executor implements NodeExecutor {
     const prev = this.known.get(request.resourceId);
     if (request.operation === "stop" && prev !== undefined) {
       this.known.set(request.resourceId, { ...prev, stopTimeoutMs: this.timeoutOf(request) });
+      this.activeDirty ||= this.active.has(request.resourceId);
       return;
     }
     if (request.intervalMs !== undefined && request.intervalMs > 0 && prev !== undefined) return;
+    this.activeDirty ||= this.active.has(request.resourceId);
     this.known.set(request.resourceId, {
       agent: request.agent,
       params: request.params ?? {},
@@ -343,7 +348,7 @@ export class Executor implements NodeExecutor {
       }
     }
     this.updateActive(request, rc, failed);
-    this.saveActive();
+    if (this.activeDirty) this.saveActive();
     // A recurring monitor's failure counts once per change (handled in afterRecurringRun).
     if (failed && intervalMs === 0) this.addFailure(request, nowSec);
     this.journalRecords.push(rec);
@@ -355,7 +360,10 @@ export class Executor implements NodeExecutor {
   private updateActive(request: OperationRequest, rc: number, failed: boolean): void {
     const id = request.resourceId;
     const markActive = (): void => {
-      if (!this.active.has(id)) this.active.set(id, ++this.activeSeq);
+      if (!this.active.has(id)) {
+        this.active.set(id, ++this.activeSeq);
+        this.activeDirty = true;
+      }
     };
     switch (request.operation) {
       case "start":
@@ -366,12 +374,12 @@ export class Executor implements NodeExecutor {
         markActive();
         return;
       case "stop":
-        if (!failed) this.active.delete(id);
+        if (!failed) this.activeDirty = this.active.delete(id) || this.activeDirty;
         return;
       case "monitor":
       case "status":
         if (rc === OCF_SUCCESS || rc === OCF_RUNNING_PROMOTED) markActive();
-        else if (rc === OCF_NOT_RUNNING && this.isProbe(request)) this.active.delete(id);
+        else if (rc === OCF_NOT_RUNNING && this.isProbe(request)) this.activeDirty = this.active.delete(id) || this.activeDirty;
         return;
       case "reload":
       case "reload-agent":
