@@ -188,7 +188,7 @@ export class Executor implements NodeExecutor {
       this.cancelRecurring(request.resourceId, request.operation, intervalMs);
       const rec: Recurring = { key, request, cancelled: false, lastFailed: false };
       this.recurring.set(key, rec);
-      const record = await this.enqueue(request);
+      const record = await this.enqueue(request, () => rec.cancelled);
       this.afterRecurringRun(rec, record, false);
       return record;
     }
@@ -207,6 +207,8 @@ export class Executor implements NodeExecutor {
   }
 
   private remember(request: OperationRequest): void {
+    // meta-data and validate-all say nothing about the resource's configuration.
+    if (request.operation === "meta-data" || request.operation === "validate-all") return;
     const prev = this.known.get(request.resourceId);
     if (request.operation === "stop" && prev !== undefined) {
       this.known.set(request.resourceId, { ...prev, stopTimeoutMs: this.timeoutOf(request) });
@@ -336,7 +338,14 @@ export class Executor implements NodeExecutor {
       ...(status === "done" ? {} : { errorCode: code ?? (status === "timeout" ? "EXEC_OP_TIMEOUT" : status === "cancelled" ? "EXEC_OP_CANCELLED" : "EXEC_AGENT_ERROR") }),
       ...(request.transitionKey === undefined ? {} : { transitionKey: request.transitionKey }),
     };
-    if (status === "cancelled") return rec;
+    if (status === "cancelled") {
+      // A start cut short may have left something running: it still needs a stop.
+      if (STARTING.has(request.operation)) {
+        this.updateActive(request, rc, true);
+        if (this.activeDirty) this.saveActive();
+      }
+      return rec;
+    }
     const history = this.histories.get(request.resourceId) ?? new Map<string, OpRecord>();
     this.histories.set(request.resourceId, history);
     if (request.operation !== "meta-data" && request.operation !== "validate-all") {
@@ -517,7 +526,11 @@ export class Executor implements NodeExecutor {
     const until = started + deadlineMs;
     this.halted = true;
     this.cancelAllRecurring();
-    const order = this.activeResources().reverse();
+    // Everything running now is cut short; resources busy with an operation (a start in
+    // progress, say) are stopped first: they are the most recent.
+    for (const controller of this.inFlight.values()) controller.abort();
+    const busy = [...this.queues.keys()].filter((id) => !this.active.has(id) && this.known.has(id));
+    const order = [...busy, ...this.activeResources().reverse()];
     const out: StopAllResult = { stopped: [], failed: [], skipped: [], durationMs: 0 };
     for (const id of order) {
       const left = until - performance.now();
@@ -525,16 +538,28 @@ export class Executor implements NodeExecutor {
         out.skipped.push(id);
         continue;
       }
-      this.inFlight.get(id)?.abort();
       const known = this.known.get(id);
       if (known === undefined) {
         out.failed.push({ resourceId: id, rc: OCF_ERR_GENERIC, reason: "no agent known for this resource" });
         continue;
       }
-      const rec = await this.enqueue({
-        epoch: this.newestEpoch, resourceId: id, agent: known.agent, operation: "stop",
-        params: known.params, meta: known.meta, timeoutMs: Math.max(1, Math.min(known.stopTimeoutMs, until - performance.now())),
+      // The queue may still hold an operation that ignores the abort: never wait past the deadline.
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<undefined>((resolve) => {
+        timer = setTimeout(() => resolve(undefined), Math.max(0, until - performance.now()));
       });
+      const rec = await Promise.race([
+        this.enqueue({
+          epoch: this.newestEpoch, resourceId: id, agent: known.agent, operation: "stop",
+          params: known.params, meta: known.meta, timeoutMs: Math.max(1, Math.min(known.stopTimeoutMs, until - performance.now())),
+        }),
+        late,
+      ]);
+      clearTimeout(timer);
+      if (rec === undefined) {
+        out.failed.push({ resourceId: id, rc: OCF_ERR_GENERIC, reason: "deadline passed while an earlier operation was still running" });
+        continue;
+      }
       if (rec.failed) out.failed.push({ resourceId: id, rc: rec.rcCode, reason: rec.exitReason || rec.opStatusName });
       else out.stopped.push(id);
     }

@@ -98,7 +98,7 @@ export class BuiltinWebserverAgent implements AgentRunner {
         writeFileSync(`${this.statePath(request)}.tmp`, JSON.stringify(state));
         renameSync(`${this.statePath(request)}.tmp`, this.statePath(request));
         let answered = false;
-        while (!exited && !answered && performance.now() < deadline) {
+        while (!exited && !answered && performance.now() < deadline && request.signal?.aborted !== true) {
           answered = (await httpGet(ip, port, Math.min(200, Math.max(1, deadline - performance.now())))) !== undefined;
           if (!answered) await waitFor(() => exited, 10, 5);
         }
@@ -117,6 +117,7 @@ export class BuiltinWebserverAgent implements AgentRunner {
             /* gone */
           }
           rmSync(this.statePath(request), { force: true });
+          if (request.signal?.aborted === true) return inProcessResult({ rc: OCF_ERR_GENERIC, reason: "cancelled" }, started, { cancelled: true });
           return inProcessResult({ rc: OCF_ERR_GENERIC, reason: "web server did not answer before the timeout" }, started, { timedOut: true });
         }
         rmSync(this.statePath(request), { force: true });

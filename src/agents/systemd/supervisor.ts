@@ -60,9 +60,23 @@ function result(rc: number, startedMs: number, exitReason = "", extra: Partial<A
 }
 
 class StepFailure extends Error {
-  constructor(readonly rc: number, message: string, readonly timedOut = false) {
+  constructor(readonly rc: number, message: string, readonly timedOut = false, readonly cancelled = false) {
     super(message);
   }
+}
+
+/** When an operation must be done by, and the signal that cancels it (stopAll aborts running operations). */
+interface Deadline {
+  at: number;
+  signal?: AbortSignal;
+}
+
+function left(deadline: Deadline): number {
+  return deadline.at - performance.now();
+}
+
+function aborted(deadline: Deadline): boolean {
+  return deadline.signal?.aborted === true;
 }
 
 export class SupervisedServiceAgent implements AgentRunner {
@@ -119,7 +133,7 @@ export class SupervisedServiceAgent implements AgentRunner {
     } catch (err) {
       return result(OCF_ERR_CONFIGURED, started, describeError(err));
     }
-    const deadline = started + request.timeoutMs;
+    const deadline: Deadline = { at: started + request.timeoutMs, ...(request.signal === undefined ? {} : { signal: request.signal }) };
     try {
       switch (request.action) {
         case "start":
@@ -149,7 +163,7 @@ export class SupervisedServiceAgent implements AgentRunner {
           return result(OCF_ERR_UNIMPLEMENTED, started, `systemd units do not implement '${request.action}'`);
       }
     } catch (err) {
-      if (err instanceof StepFailure) return result(err.rc, started, err.message, { timedOut: err.timedOut });
+      if (err instanceof StepFailure) return result(err.rc, started, err.message, { timedOut: err.timedOut, cancelled: err.cancelled });
       return result(OCF_ERR_GENERIC, started, describeError(err));
     }
   }
@@ -223,13 +237,15 @@ export class SupervisedServiceAgent implements AgentRunner {
 
   // --- control commands (ExecStartPre/Post, ExecStop, ExecReload, oneshot ExecStart) ---
 
-  private async runControl(unit: ServiceUnit, cmd: ExecCommand, deadline: number, mainPid?: number): Promise<void> {
+  private async runControl(unit: ServiceUnit, cmd: ExecCommand, deadline: Deadline, mainPid?: number): Promise<void> {
     const env = this.environment(unit, mainPid);
     const [command, ...args] = this.argv(unit, cmd, env);
-    const remaining = Math.max(1, Math.round(deadline - performance.now()));
+    const remaining = Math.max(1, Math.round(left(deadline)));
     const outcome = await runProcess({
       command: command ?? "", args, env, cwd: this.workingDirectory(unit), timeoutMs: remaining, ...this.credentials(unit, cmd),
+      ...(deadline.signal === undefined ? {} : { signal: deadline.signal }),
     });
+    if (outcome.cancelled) throw new StepFailure(OCF_ERR_GENERIC, `'${cmd.raw}' cancelled`, false, true);
     if (outcome.timedOut) throw new StepFailure(OCF_ERR_GENERIC, `'${cmd.raw}' timed out`, true);
     if (outcome.spawnError !== undefined) {
       if (cmd.ignoreFailure) return;
@@ -300,10 +316,10 @@ export class SupervisedServiceAgent implements AgentRunner {
 
   // --- start -------------------------------------------------------------------------
 
-  private async start(unit: ServiceUnit, opDeadline: number, started: number): Promise<AgentResult> {
+  private async start(unit: ServiceUnit, opDeadline: Deadline, started: number): Promise<AgentResult> {
     if (this.monitor(unit).rc === OCF_SUCCESS) return result(OCF_SUCCESS, started);
     this.clearState(unit);
-    const deadline = Math.min(opDeadline, started + unit.timeoutStartMs);
+    const deadline: Deadline = { ...opDeadline, at: Math.min(opDeadline.at, started + unit.timeoutStartMs) };
     for (const cmd of unit.execStartPre) await this.runControl(unit, cmd, deadline);
     if (unit.type === "oneshot") {
       for (const cmd of unit.execStart) await this.runControl(unit, cmd, deadline);
@@ -348,9 +364,9 @@ export class SupervisedServiceAgent implements AgentRunner {
     }
   }
 
-  private async startSimple(unit: ServiceUnit, cmd: ExecCommand, deadline: number): Promise<SupervisedState> {
+  private async startSimple(unit: ServiceUnit, cmd: ExecCommand, deadline: Deadline): Promise<SupervisedState> {
     const { pid, exited } = this.spawnMain(unit, cmd, this.environment(unit));
-    const settle = Math.max(0, Math.min(this.settleMs, deadline - performance.now()));
+    const settle = Math.max(0, Math.min(this.settleMs, left(deadline)));
     const early = await Promise.race([exited, sleep(settle).then(() => undefined)]);
     if (early !== undefined) {
       if (early.error !== undefined) throw new StepFailure(OCF_ERR_GENERIC, `cannot run '${cmd.raw}': ${early.error}`);
@@ -365,15 +381,21 @@ export class SupervisedServiceAgent implements AgentRunner {
     return { unit: unit.name, mainPid: pid, pgid: pid, startedAtMs: Date.now(), ...(st === undefined ? {} : { startTime: st.startTime }) };
   }
 
-  private async startForking(unit: ServiceUnit, cmd: ExecCommand, deadline: number): Promise<SupervisedState> {
+  private async startForking(unit: ServiceUnit, cmd: ExecCommand, deadline: Deadline): Promise<SupervisedState> {
     const env = this.environment(unit);
     const { pid, exited } = this.spawnMain(unit, cmd, env);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<undefined>((resolve) => {
-      timer = setTimeout(() => resolve(undefined), Math.max(0, deadline - performance.now()));
+      timer = setTimeout(() => resolve(undefined), Math.max(0, left(deadline)));
     });
+    const onAbort = (): void => {
+      if (pid !== undefined) killGroup(pid, "SIGKILL");
+    };
+    deadline.signal?.addEventListener("abort", onAbort, { once: true });
     const done = await Promise.race([exited, timeout]);
     clearTimeout(timer);
+    deadline.signal?.removeEventListener("abort", onAbort);
+    if (aborted(deadline)) throw new StepFailure(OCF_ERR_GENERIC, `'${cmd.raw}' cancelled`, false, true);
     if (done === undefined) {
       if (pid !== undefined) killGroup(pid, "SIGKILL");
       throw new StepFailure(OCF_ERR_GENERIC, `'${cmd.raw}' did not return within the start timeout`, true);
@@ -387,7 +409,7 @@ export class SupervisedServiceAgent implements AgentRunner {
       await waitFor(() => {
         const p = readPidFile(pidFile);
         return p !== undefined && isProcessAlive(p);
-      }, Math.max(0, deadline - performance.now()));
+      }, Math.max(0, left(deadline)));
       mainPid = readPidFile(pidFile);
       if (mainPid === undefined || !isProcessAlive(mainPid)) throw new StepFailure(OCF_ERR_GENERIC, `PID file ${pidFile} not written by a live process`);
     } else if (pid !== undefined) {
@@ -404,7 +426,7 @@ export class SupervisedServiceAgent implements AgentRunner {
 
   // --- stop --------------------------------------------------------------------------
 
-  private async stop(unit: ServiceUnit, opDeadline: number, started: number): Promise<AgentResult> {
+  private async stop(unit: ServiceUnit, opDeadline: Deadline, started: number): Promise<AgentResult> {
     if (this.monitor(unit).rc !== OCF_SUCCESS) {
       // The main process is gone, but with KillMode=control-group/mixed its group's
       // leftovers (workers of a dead master) are still the service's: end them too.
@@ -418,7 +440,7 @@ export class SupervisedServiceAgent implements AgentRunner {
       return result(OCF_SUCCESS, started);
     }
     const state = this.readState(unit);
-    const deadline = Math.min(opDeadline, started + unit.timeoutStopMs);
+    const deadline: Deadline = { ...opDeadline, at: Math.min(opDeadline.at, started + unit.timeoutStopMs) };
     const mainPid = state?.mainPid;
     for (const cmd of unit.execStop) {
       try {
@@ -444,7 +466,8 @@ export class SupervisedServiceAgent implements AgentRunner {
     };
     if (unit.killMode !== "none" && alive()) {
       signal(unit.killSignal as NodeJS.Signals, unit.killMode === "control-group");
-      await waitFor(() => !alive(), Math.max(0, deadline - performance.now()));
+      // An abort (stopAll) skips the grace period and goes straight to SIGKILL.
+      await waitFor(() => !alive() || aborted(deadline), Math.max(0, left(deadline)));
       if (alive()) {
         signal("SIGKILL", unit.killMode !== "process");
         await waitFor(() => !alive(), 2000);
@@ -453,7 +476,7 @@ export class SupervisedServiceAgent implements AgentRunner {
     if (alive()) return result(OCF_ERR_GENERIC, started, `service still running after stop (main PID ${mainPid ?? "?"})`, { timedOut: true });
     for (const cmd of unit.execStopPost) {
       try {
-        await this.runControl(unit, cmd, Math.max(deadline, performance.now() + 1000));
+        await this.runControl(unit, cmd, { at: Math.max(deadline.at, performance.now() + 1000) });
       } catch {
         /* as systemd: ExecStopPost failures do not fail the stop */
       }
@@ -464,7 +487,7 @@ export class SupervisedServiceAgent implements AgentRunner {
 
   // --- reload ------------------------------------------------------------------------
 
-  private async reload(unit: ServiceUnit, deadline: number, started: number): Promise<AgentResult> {
+  private async reload(unit: ServiceUnit, deadline: Deadline, started: number): Promise<AgentResult> {
     if (unit.execReload.length === 0) return result(OCF_ERR_UNIMPLEMENTED, started, `${unit.name} has no ExecReload=`);
     if (this.monitor(unit).rc !== OCF_SUCCESS) return result(OCF_NOT_RUNNING, started, `${unit.name} is not running`);
     const mainPid = this.readState(unit)?.mainPid;

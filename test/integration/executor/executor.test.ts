@@ -259,3 +259,39 @@ test("a recurring run queued behind a stop does not run after it", async (t) => 
   assert.deepEqual(executor.journal().map((r) => r.operation), ["start", "monitor", "reload", "stop"], "the queued recurring run was dropped");
   assert.equal(events.filter((e) => e.kind === "monitor-failed").length, 0);
 });
+
+test("stopAll cuts a start in progress short and stops that resource too", async (t) => {
+  const { dir, executor } = setup("stopall-busy");
+  const units = join(dir, "units");
+  mkdirSync(units);
+  const prePid = join(dir, "pre.pid");
+  writeFileSync(join(units, "slowstart.service"), `[Service]\nExecStartPre=/bin/sh -c 'echo $$ > ${prePid}; exec sleep 30'\nExecStart=/bin/sleep 60\n`);
+  const exec2 = new Executor({ nodeName: "benji", stateDir: join(dir, "state2"), agents: { systemdMode: "supervised", unitDirs: [units] } });
+  const pre: { pid?: number } = {};
+  t.after(() => {
+    exec2.close();
+    executor.close();
+    killPid(pre.pid);
+    removeDir(dir);
+  });
+  await exec2.execute({ epoch: 1, resourceId: "early", agent: "ocf:tandem:Dummy", operation: "start", params: { state: join(dir, "early.state") } });
+  const starting = exec2.execute({ epoch: 1, resourceId: "slow", agent: "systemd:slowstart", operation: "start", timeoutMs: 20_000 });
+  assert.ok(await waitUntil(() => {
+    try {
+      pre.pid = Number(readFileSync(prePid, "utf8"));
+      return pre.pid > 0;
+    } catch {
+      return false;
+    }
+  }, 3000), "ExecStartPre is running");
+  const t0 = Date.now();
+  const result = await exec2.stopAll(3000);
+  const took = Date.now() - t0;
+  assert.ok(took < 1500, `stopAll took ${took} ms`);
+  assert.deepEqual(result.stopped, ["slow", "early"]);
+  const start = await starting;
+  assert.equal(start.opStatusName, "cancelled");
+  assert.equal(start.errorCode, "EXEC_OP_CANCELLED");
+  assert.equal(isProcessAlive(pre.pid ?? 0), false, "the ExecStartPre process was killed");
+  assert.deepEqual(exec2.activeResources(), []);
+});
