@@ -337,6 +337,8 @@ export class Executor implements NodeExecutor {
       stderrTail: result.stderrTail,
       ...(status === "done" ? {} : { errorCode: code ?? (status === "timeout" ? "EXEC_OP_TIMEOUT" : status === "cancelled" ? "EXEC_OP_CANCELLED" : "EXEC_AGENT_ERROR") }),
       ...(request.transitionKey === undefined ? {} : { transitionKey: request.transitionKey }),
+      ...(request.meta?.["migrate_source"] === undefined ? {} : { migrateSource: request.meta["migrate_source"] }),
+      ...(request.meta?.["migrate_target"] === undefined ? {} : { migrateTarget: request.meta["migrate_target"] }),
     };
     if (status === "cancelled") {
       // A start cut short may have left something running: it still needs a stop.
@@ -405,7 +407,9 @@ export class Executor implements NodeExecutor {
     const intervalMs = request.intervalMs ?? 0;
     const key = `${request.resourceId}#${request.operation}_${intervalMs}`;
     const prev = this.failcounts.get(key);
-    const fatal = request.operation === "start" && (this.options.startFailureIsFatal ?? true);
+    // As Pacemaker's controller: a failed stop, and a failed start when
+    // start-failure-is-fatal, set the failcount to INFINITY; anything else adds one.
+    const fatal = request.operation === "stop" || (request.operation === "start" && (this.options.startFailureIsFatal ?? true));
     const count = fatal ? INFINITY_FAILCOUNT : Math.min(INFINITY_FAILCOUNT, (prev?.count ?? 0) + 1);
     this.failcounts.set(key, { resourceId: request.resourceId, operation: request.operation, intervalMs, count, lastFailure: nowSec });
   }

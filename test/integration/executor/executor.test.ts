@@ -295,3 +295,22 @@ test("stopAll cuts a start in progress short and stops that resource too", async
   assert.equal(isProcessAlive(pre.pid ?? 0), false, "the ExecStartPre process was killed");
   assert.deepEqual(exec2.activeResources(), []);
 });
+
+test("migration records name source and target; a failed stop sets the failcount to INFINITY", async (t) => {
+  const { dir, executor } = setup("migrate");
+  t.after(() => {
+    executor.close();
+    removeDir(dir);
+  });
+  const base = { epoch: 1, resourceId: "M", agent: "ocf:tandem:Dummy", params: { state: join(dir, "m.state") } } as const;
+  await executor.execute({ ...base, operation: "start" });
+  const to = await executor.execute({ ...base, operation: "migrate_to", meta: { migrate_source: "benji", migrate_target: "holly" } });
+  assert.equal(to.rcCode, 0);
+  assert.equal(to.migrateSource, "benji");
+  assert.equal(to.migrateTarget, "holly");
+  assert.deepEqual(executor.activeResources(), ["M"], "the source still runs it until its stop");
+  const stop = await executor.execute({ ...base, operation: "stop", params: { ...base.params, fail_stop: "1" } });
+  assert.equal(stop.failed, true);
+  assert.equal(executor.totalFailcount("M"), INFINITY_FAILCOUNT);
+  assert.deepEqual(executor.activeResources(), ["M"], "a failed stop leaves it active");
+});
