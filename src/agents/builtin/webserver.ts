@@ -18,7 +18,9 @@ import {
 import type { AgentRequest, AgentResult, AgentRunner } from "../types.js";
 import { inProcessResult } from "./dummy.js";
 
-const MAIN = fileURLToPath(new URL("./webserver-main.js", import.meta.url));
+/** The web server program (`node WEBSERVER_MAIN IP PORT MESSAGE`), e.g. for a lab's httpd unit. */
+export const WEBSERVER_MAIN = fileURLToPath(new URL("./webserver-main.js", import.meta.url));
+const MAIN = WEBSERVER_MAIN;
 
 interface ServerState {
   pid: number;

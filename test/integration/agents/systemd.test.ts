@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { AgentRegistry, groupMembers, httpGet, isProcessAlive, procStat } from "../../../src/agents/index.js";
+import { AgentRegistry, groupMembers, httpGet, isProcessAlive, procStat, WEBSERVER_MAIN } from "../../../src/agents/index.js";
 import type { AgentAction, AgentRunner } from "../../../src/agents/index.js";
 import { isTandemError } from "../../../src/core/index.js";
 import { freePort, killPid, removeDir, tempDir, waitUntil } from "../../support/processes.js";
@@ -296,4 +296,22 @@ ExecStop=-/sbin/start-stop-daemon --quiet --stop --retry QUIT/5 --pidfile ${pidF
   assert.equal(stopRes.rc, 0);
   assert.equal(isProcessAlive(master), false);
   assert.equal(await httpGet("127.0.0.1", port, 300), undefined);
+});
+
+test("systemd:httpd as a lab provides it: the built-in web server program under a unit", async (t) => {
+  const dir = tempDir("sd-httpd");
+  const port = await freePort();
+  const units = writeUnit(dir, "httpd", `[Unit]\nDescription=Cluster Controlled httpd\n[Service]\nExecStart=${process.execPath} ${WEBSERVER_MAIN} 127.0.0.1 ${port} "Hello Benji"\n`);
+  const registry = new AgentRegistry({ stateDir: join(dir, "state"), unitDirs: [units], systemdMode: "supervised" });
+  const httpd = registry.resolve("systemd:httpd");
+  t.after(async () => {
+    await op(httpd, "stop");
+    killPid(stateOf(dir, "httpd").mainPid, true);
+    removeDir(dir);
+  });
+  assert.equal((await op(httpd, "start")).rc, 0);
+  assert.ok(await waitUntil(async () => (await httpGet("127.0.0.1", port, 300)) === "Hello Benji\n", 5000));
+  const stop = await op(httpd, "stop");
+  assert.equal(stop.rc, 0);
+  assert.ok(stop.durationMs < 1000, `SIGTERM ends it at once (${stop.durationMs} ms)`);
 });
