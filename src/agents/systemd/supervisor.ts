@@ -12,7 +12,7 @@
  *           service was started by hand — probes see it)
  *   stop    ExecStop… then KillSignal per KillMode, SIGKILL after TimeoutStopSec
  */
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { describeError } from "../../core/index.js";
@@ -50,6 +50,7 @@ interface SupervisedState {
   adopted?: boolean;
 }
 
+const LOG_ROTATE_BYTES = 1024 * 1024;
 const BASE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 function result(rc: number, startedMs: number, exitReason = "", extra: Partial<AgentResult> = {}): AgentResult {
@@ -338,7 +339,14 @@ export class SupervisedServiceAgent implements AgentRunner {
   private spawnMain(unit: ServiceUnit, cmd: ExecCommand, env: Record<string, string>) {
     const [command, ...args] = this.argv(unit, cmd, env);
     mkdirSync(this.options.stateDir, { recursive: true });
-    const log = openSync(this.logPath(unit), "a");
+    // One previous log is kept; a service's output never grows the state dir without bound.
+    const logPath = this.logPath(unit);
+    try {
+      if (statSync(logPath).size > LOG_ROTATE_BYTES) renameSync(logPath, `${logPath}.1`);
+    } catch {
+      /* no log yet */
+    }
+    const log = openSync(logPath, "a");
     try {
       const child = spawn(command ?? "", args, {
         env, cwd: this.workingDirectory(unit), detached: true, stdio: ["ignore", log, log],

@@ -160,7 +160,7 @@ test("a recurring monitor notices a killed service, reports it once and counts t
   const failure = events.find((e) => e.kind === "monitor-failed");
   assert.equal(failure?.record.rcCode, 7);
   assert.equal(failure?.record.id, "web_monitor_100");
-  assert.ok(detectMs < 1000, `detected in ${detectMs} ms`);
+  assert.ok(detectMs < 1500, `detected in ${detectMs} ms (monitor every 100 ms)`);
   await new Promise((r) => setTimeout(r, 350));
   assert.equal(events.filter((e) => e.kind === "monitor-failed").length, 1, "reported once per change, not every interval");
   assert.deepEqual(exec2.failcount("web").map((f) => [f.operation, f.intervalMs, f.count]), [["monitor", 100, 1]]);
