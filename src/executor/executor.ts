@@ -80,11 +80,13 @@ export class Executor implements NodeExecutor {
   /** Set when the active set or an active resource's parameters changed since the last save. */
   private activeDirty = false;
   private readonly journalRecords: OpRecord[] = [];
+  private readonly listeners = new Set<(event: ExecutorEvent) => void>();
   private readonly lastRcChange = new Map<string, { rc: number; at: number }>();
 
   constructor(private readonly options: ExecutorOptions) {
     this.nodeName = options.nodeName;
     this.clock = options.clock ?? systemClock;
+    if (options.onEvent !== undefined) this.listeners.add(options.onEvent);
     this.stateDir = options.stateDir;
     mkdirSync(this.stateDir, { recursive: true });
     this.registry = options.registry ?? new AgentRegistry({ stateDir: this.stateDir, nodeName: options.nodeName, ...options.agents });
@@ -415,11 +417,19 @@ export class Executor implements NodeExecutor {
   }
 
   private emit(event: ExecutorEvent): void {
-    try {
-      this.options.onEvent?.(event);
-    } catch {
-      /* a listener's bug must not break the executor */
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch {
+        /* a listener's bug must not break the executor */
+      }
     }
+  }
+
+  /** Adds an event listener (besides `onEvent`); returns the function that removes it. */
+  subscribe(listener: (event: ExecutorEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   // --- recurring monitors ------------------------------------------------------------

@@ -116,5 +116,6 @@ export interface NodeExecutor {
   activeResources(): string[];
   stopAll(deadlineMs: number): Promise<StopAllResult>;
   resume(epoch: number): void;
+  subscribe(listener: (event: ExecutorEvent) => void): () => void;
   close(): void;
 }

@@ -303,7 +303,12 @@ test("migration records name source and target; a failed stop sets the failcount
     removeDir(dir);
   });
   const base = { epoch: 1, resourceId: "M", agent: "ocf:tandem:Dummy", params: { state: join(dir, "m.state") } } as const;
+  const seen: string[] = [];
+  const unsubscribe = executor.subscribe((e) => seen.push(`${e.kind}:${e.record.operation}`));
   await executor.execute({ ...base, operation: "start" });
+  unsubscribe();
+  await executor.execute({ ...base, operation: "monitor" });
+  assert.deepEqual(seen, ["op-completed:start"], "subscribed listeners see events until they unsubscribe");
   const to = await executor.execute({ ...base, operation: "migrate_to", meta: { migrate_source: "benji", migrate_target: "holly" } });
   assert.equal(to.rcCode, 0);
   assert.equal(to.migrateSource, "benji");
