@@ -506,6 +506,24 @@ export class Executor implements NodeExecutor {
     return Math.min(INFINITY_FAILCOUNT, this.failcount(resourceId).reduce((s, f) => s + f.count, 0));
   }
 
+  /**
+   * Clears failcounts whose last failure is older than the resource's failure-timeout
+   * (`failureTimeoutSec(resourceId)`; undefined or 0 means never), as Pacemaker does when
+   * a failure expires. Returns what was cleared. The caller supplies the timeouts: the
+   * executor does not read the configuration.
+   */
+  expireFailcounts(nowSec: number, failureTimeoutSec: (resourceId: string) => number | undefined): Failcount[] {
+    const cleared: Failcount[] = [];
+    for (const [key, f] of [...this.failcounts]) {
+      const timeout = failureTimeoutSec(f.resourceId);
+      if (timeout !== undefined && timeout > 0 && nowSec >= f.lastFailure + timeout) {
+        this.failcounts.delete(key);
+        cleared.push(f);
+      }
+    }
+    return cleared;
+  }
+
   /** `resource cleanup`: forget failcounts and history, so the DC probes again. */
   cleanup(resourceId: string, epoch: number): void {
     this.checkEpoch(epoch);

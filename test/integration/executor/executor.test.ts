@@ -319,3 +319,21 @@ test("migration records name source and target; a failed stop sets the failcount
   assert.equal(executor.totalFailcount("M"), INFINITY_FAILCOUNT);
   assert.deepEqual(executor.activeResources(), ["M"], "a failed stop leaves it active");
 });
+
+test("failcounts expire after the resource's failure-timeout, and only then", async (t) => {
+  const { dir, executor } = setup("expire");
+  t.after(() => {
+    executor.close();
+    removeDir(dir);
+  });
+  const req = (id: string) => ({ epoch: 1, resourceId: id, agent: "ocf:tandem:Dummy", operation: "monitor", intervalMs: 0, params: { fail_monitor: "1" } }) as const;
+  const probeA = await executor.execute(req("A"));
+  await executor.execute(req("B"));
+  assert.equal(probeA.failed, true);
+  const last = probeA.lastRun;
+  const timeouts = (id: string): number | undefined => (id === "A" ? 60 : undefined);
+  assert.deepEqual(executor.expireFailcounts(last + 59, timeouts), [], "not yet");
+  assert.deepEqual(executor.expireFailcounts(last + 60, timeouts).map((f) => f.resourceId), ["A"]);
+  assert.equal(executor.totalFailcount("A"), 0);
+  assert.equal(executor.totalFailcount("B"), 1, "no failure-timeout: never expires");
+});
