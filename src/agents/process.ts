@@ -150,7 +150,7 @@ export function runProcess(request: ProcessRequest): Promise<ProcessOutcome> {
   });
 }
 
-/** Converts a process outcome into an agent result with an OCF code chosen by `mapExit`. */
+/** Converts a process outcome into an agent result with the OCF code the caller chose. */
 export function toAgentResult(outcome: ProcessOutcome, rc: number): AgentResult {
   return {
     rc,
