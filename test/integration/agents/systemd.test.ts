@@ -105,6 +105,8 @@ test("a restarted executor finds the service its predecessor started, and a prob
 
   const second = new AgentRegistry({ stateDir: join(dir, "state"), unitDirs: [units], systemdMode: "supervised" });
   assert.equal((await op(second.resolve("systemd:web1"), "monitor")).rc, 0, "found through the state dir");
+  assert.equal(second.resolve("service:web1").name, "systemd:web1", "service: without an init script is systemd");
+  assert.equal((await op(second.resolve("service:web1"), "monitor")).rc, 0);
   assert.equal((await op(second.resolve("systemd:web2"), "monitor")).rc, 0, "probe found the hand-started service");
   assert.equal((await op(second.resolve("systemd:web1"), "stop")).rc, 0);
   assert.equal((await op(second.resolve("systemd:web2"), "stop")).rc, 0);
