@@ -15,11 +15,11 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { describeError } from "../../core/index.js";
+import { describeError, isTandemError } from "../../core/index.js";
 import { killGroup, runProcess } from "../process.js";
 import { groupMembers, isProcessAlive, listPids, procCmdline, procStat, readPidFile, sleep, waitFor } from "../proc.js";
 import {
-  OCF_ERR_CONFIGURED, OCF_ERR_GENERIC, OCF_ERR_UNIMPLEMENTED, OCF_NOT_RUNNING, OCF_SUCCESS,
+  OCF_ERR_CONFIGURED, OCF_ERR_GENERIC, OCF_ERR_INSTALLED, OCF_ERR_UNIMPLEMENTED, OCF_NOT_RUNNING, OCF_SUCCESS,
 } from "../types.js";
 import type { AgentRequest, AgentResult, AgentRunner } from "../types.js";
 import { lookupGroup, lookupUser } from "./accounts.js";
@@ -132,7 +132,9 @@ export class SupervisedServiceAgent implements AgentRunner {
     try {
       unit = this.load();
     } catch (err) {
-      return result(OCF_ERR_CONFIGURED, started, describeError(err));
+      // The unit file vanished since the agent was resolved: "not installed"; unreadable or malformed: "not configured".
+      const rc = isTandemError(err) && err.code === "AGENT_NOT_FOUND" ? OCF_ERR_INSTALLED : OCF_ERR_CONFIGURED;
+      return result(rc, started, describeError(err));
     }
     const deadline: Deadline = { at: started + request.timeoutMs, ...(request.signal === undefined ? {} : { signal: request.signal }) };
     try {

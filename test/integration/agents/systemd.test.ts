@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { AgentRegistry, groupMembers, httpGet, isProcessAlive, procStat, WEBSERVER_MAIN } from "../../../src/agents/index.js";
 import type { AgentAction, AgentRunner } from "../../../src/agents/index.js";
@@ -206,6 +206,11 @@ ExecStart=/bin/sh -c 'sleep 60 & echo $! > ${pidFile}'
   assert.equal(broken.rc, 1);
   assert.match(broken.exitReason, /exited at once.*cannot bind/);
   assert.throws(() => registry.resolve("systemd:absent"), (e: unknown) => isTandemError(e) && e.code === "AGENT_NOT_FOUND");
+  const vanishing = registry.resolve("systemd:broken");
+  rmSync(join(units, "broken.service"));
+  assert.equal((await op(vanishing, "monitor")).rc, 5, "a unit file removed after resolve: not installed");
+  writeFileSync(join(units, "broken.service"), "[Service]\nType=nonsense\nExecStart=/bin/true\n");
+  assert.equal((await op(vanishing, "start")).rc, 6, "a malformed unit: not configured");
 });
 
 test("User= drops privileges, templates get %i, and stop ends the leftovers of a dead main process", async (t) => {
