@@ -160,6 +160,7 @@ test("a recurring monitor notices a killed service, reports it once and counts t
   const failure = events.find((e) => e.kind === "monitor-failed");
   assert.equal(failure?.record.rcCode, 7);
   assert.equal(failure?.record.id, "web_monitor_100");
+  t.diagnostic(`kill -9 to monitor-failed: ${detectMs} ms (monitor every 100 ms)`);
   assert.ok(detectMs < 1500, `detected in ${detectMs} ms (monitor every 100 ms)`);
   await new Promise((r) => setTimeout(r, 350));
   assert.equal(events.filter((e) => e.kind === "monitor-failed").length, 1, "reported once per change, not every interval");
@@ -287,6 +288,7 @@ test("stopAll cuts a start in progress short and stops that resource too", async
   const t0 = Date.now();
   const result = await exec2.stopAll(3000);
   const took = Date.now() - t0;
+  t.diagnostic(`stopAll with a start in progress: ${took} ms`);
   assert.ok(took < 1500, `stopAll took ${took} ms`);
   assert.deepEqual(result.stopped, ["slow", "early"]);
   const start = await starting;
