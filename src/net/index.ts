@@ -1,0 +1,2 @@
+export * from "./addr.js";
+export * from "./run.js";
