@@ -459,7 +459,10 @@ export function hostCommand(lab: LabState, hostName: string, command: readonly s
   if (host.state !== "up" || host.initPid === undefined || !pidInNetns(host.initPid, host.netns)) {
     throw new TandemError("LAB_HOST_DEAD", `${host.name} is not running in lab '${lab.name}'`);
   }
-  return ["nsenter", `--target=${host.initPid}`, "--mount", "--uts", "--net", "--pid", "--", ...command];
+  // Keep the caller's working directory unless the host's private mounts hide it.
+  const cwd = process.cwd();
+  const hidden = ["/run", "/var/lib", "/var/log"].some((d) => cwd === d || cwd.startsWith(`${d}/`));
+  return ["nsenter", `--target=${host.initPid}`, "--mount", "--uts", "--net", "--pid", `--wd=${hidden ? "/" : cwd}`, "--", ...command];
 }
 
 /** Environment for commands run in a host, so programs (tandemd) know where they are. */
