@@ -5,6 +5,8 @@
  */
 
 import { execFile } from "node:child_process";
+import { accessSync, constants } from "node:fs";
+import { join } from "node:path";
 import { TandemError } from "../core/index.js";
 
 export interface CommandResult {
@@ -62,11 +64,15 @@ export async function runChecked(argv: readonly string[], options: RunOptions = 
 }
 
 /** Whether an executable is on PATH (or is an existing absolute path). */
-export async function hasTool(name: string): Promise<boolean> {
-  try {
-    const result = await runCommand(["sh", "-c", 'command -v "$1" >/dev/null', "sh", name]);
-    return result.code === 0;
-  } catch {
-    return false;
+export function hasTool(name: string): Promise<boolean> {
+  const candidates = name.includes("/") ? [name] : (process.env["PATH"] ?? "").split(":").filter((d) => d !== "").map((d) => join(d, name));
+  for (const candidate of candidates) {
+    try {
+      accessSync(candidate, constants.X_OK);
+      return Promise.resolve(true);
+    } catch {
+      // not here
+    }
   }
+  return Promise.resolve(false);
 }

@@ -268,8 +268,9 @@ export function startVip(params: VipParams): Promise<AgentResult> {
       const config = clusterConfigOf(params, resolved, params.cluster);
       await ensureClusterIp(config);
       await addOwnedBucket(config, params.cluster.bucket);
-      // Announce the shared MAC (the arp rules rewrite the sender address of these too).
-      await announceAddress(resolved.nic, params.ip, params.arpCount, params.arpIntervalMs, params.arpBackground);
+      // No gratuitous ARP here: arping writes its frames on a packet socket, past the arp
+      // output hook, so it would announce this node's own MAC and pull every client's traffic
+      // to this node alone. Clients learn the shared MAC from the kernel's (rewritten) replies.
       return ok(`${params.ip} serves bucket ${params.cluster.bucket} of ${params.cluster.bucketCount} on ${resolved.nic}`);
     }
     const holders = await addressHolders(params.ip);

@@ -48,3 +48,24 @@ export async function inHost(lab: string, host: string, command: string[]): Prom
 export function helloServerScript(address: string, port: number, body: string): string {
   return `require("http").createServer((q, s) => { s.setHeader("Connection", "close"); s.end(${JSON.stringify(body + "\n")}); }).listen(${port}, ${JSON.stringify(address)});`;
 }
+
+/** The built-in IPaddr2 run as an OCF script inside a lab node; resolves with its exit code. */
+export async function ipaddr2(lab: string, host: string, action: string, params: Record<string, string>): Promise<number> {
+  const env = Object.entries(params).map(([k, v]) => `OCF_RESKEY_${k}=${v}`);
+  const script = `${process.cwd()}/dist/src/net/ipaddr2-main.js`;
+  const result = await runInHost(lab, host, ["env", ...env, process.execPath, script, action]);
+  return result.code;
+}
+
+export function sleepMs(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Polls until check() holds; fails after timeoutMs. */
+export async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleepMs(25);
+  }
+}
