@@ -20,9 +20,24 @@ import { hasTool, runChecked, runCommand } from "../net/index.js";
 import { labPrefix, NETNS_PREFIX, planLab, type HostPlan, type LabPlan, type PlanRequest } from "./plan.js";
 import { findHost, hostDir, labDir, labNamesOnDisk, readLabState, requireLabState, writeLabState, type HostState, type LabState } from "./state.js";
 
-/** Extension points: what to start in a host once its init runs (e.g. tandemd in each node). */
+/**
+ * Extension points: what to start in a host once its init runs. tandemd plugs in here: a
+ * hook that, for `host.role === "node"`, calls spawnInHost(lab.name, host.name, [tandemd…])
+ * (and etcd for the arbiter) runs at `lab up` and again at `lab revive`.
+ */
 export interface LabHooks {
   hostStarted?: (lab: LabState, host: HostState) => Promise<void>;
+}
+
+let defaultHooks: LabHooks = {};
+
+/** Hooks used when a caller (the CLI) passes none; the daemon module registers its own. */
+export function setDefaultLabHooks(hooks: LabHooks): void {
+  defaultHooks = hooks;
+}
+
+export function getDefaultLabHooks(): LabHooks {
+  return defaultHooks;
 }
 
 const REQUIRED_TOOLS = ["ip", "nft", "nsenter", "unshare", "bash", "mount"] as const;
@@ -289,7 +304,7 @@ export interface LabUpResult {
 }
 
 /** Builds a lab; leftovers of a crashed lab of the same name are removed first, a live one is refused. */
-export async function labUp(request: PlanRequest, hooks: LabHooks = {}): Promise<LabUpResult> {
+export async function labUp(request: PlanRequest, hooks: LabHooks = defaultHooks): Promise<LabUpResult> {
   const plan = planLab(request);
   await checkLabPrerequisites();
   let cleanedStale = false;
@@ -383,7 +398,7 @@ export async function killHost(name: string, hostName: string): Promise<HostStat
 }
 
 /** Boots a dead host again: fresh namespaces, its base address, a new init, then the hooks. */
-export async function reviveHost(name: string, hostName: string, hooks: LabHooks = {}): Promise<HostState> {
+export async function reviveHost(name: string, hostName: string, hooks: LabHooks = defaultHooks): Promise<HostState> {
   await checkLabPrerequisites();
   const lab = requireLabState(name);
   const host = findHost(lab, hostName);

@@ -1,9 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { labDir, labHealth, readLabState, spawnInHost, type LabHealth } from "../../../src/lab/index.js";
+import { killHost, labDir, labHealth, labUp, readLabState, reviveHost, spawnInHost, type LabHealth, type LabHooks } from "../../../src/lab/index.js";
 import { cli, helloServerScript, inHost, labNetns, removeLabAfter, uniqueLabName } from "../../support/lab.js";
 
 function alive(pid: number): boolean {
@@ -13,6 +13,20 @@ function alive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** PIDs whose command line mentions text (the lab's launchers name its state directory). */
+function processesMentioning(text: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/cmdline`, "utf8").includes(text)) found.push(Number(entry));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return found;
 }
 
 async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
@@ -34,6 +48,7 @@ test("a two-node lab: up, status, exec, client, kill, revive, down, nothing left
 
   const up = await cli("lab", "up", "--name", name, "--nodes", "benji,holly");
   assert.equal(up.code, 0, up.stderr);
+  assert.ok(processesMentioning(labDir(name)).length >= 4, "a launcher per host names the lab directory");
   assert.deepEqual((await labNetns(name)).length, 5, "switch, two nodes, client, arbiter");
 
   const status = await cli("lab", "status", "--name", name, "--output-format=json");
@@ -109,6 +124,7 @@ test("a two-node lab: up, status, exec, client, kill, revive, down, nothing left
   assert.deepEqual(await labNetns(name), []);
   assert.ok(!existsSync(labDir(name)));
   assert.deepEqual(inits.filter(alive), []);
+  assert.deepEqual(processesMentioning(labDir(name)), [], "no process of the lab is left");
   assert.equal((await cli("lab", "status", "--name", name)).code, 1);
 });
 
@@ -161,4 +177,26 @@ test("lab refuses to run without root or without its tools", () => {
   const noTools = spawnSync(process.execPath, [bin, "lab", "up", "--nodes", "2", "--name", "notools"], { encoding: "utf8", env: { PATH: "/nonexistent" } });
   assert.equal(noTools.status, 1, noTools.stderr);
   assert.match(noTools.stderr, /\[LAB_TOOL_MISSING\]/);
+});
+
+test("hooks start a program in every node at up and again when a node is revived (where tandemd plugs in)", async (t) => {
+  const name = uniqueLabName("hook");
+  removeLabAfter(t, name);
+  const started: string[] = [];
+  const hooks: LabHooks = {
+    hostStarted: (lab, host) => {
+      started.push(host.name);
+      if (host.role === "node") {
+        spawnInHost(lab.name, host.name, [process.execPath, "-e", helloServerScript(host.address, 8080, `daemon on ${host.name}`)], join(labDir(lab.name), `${host.name}.log`));
+      }
+      return Promise.resolve();
+    },
+  };
+  await labUp({ name, nodes: "2" }, hooks);
+  assert.deepEqual(started, ["a1", "a2", "client", "arbiter"]);
+  await waitFor("a2's daemon", async () => (await curlFromClient(name, "http://a2:8080/")).body === "daemon on a2\n");
+  await killHost(name, "a2");
+  await reviveHost(name, "a2", hooks);
+  assert.deepEqual(started.slice(4), ["a2"]);
+  await waitFor("a2's daemon after revival", async () => (await curlFromClient(name, "http://a2:8080/")).body === "daemon on a2\n");
 });
