@@ -109,3 +109,30 @@ test("a shared cluster IP over four nodes: one MAC, each client answered by exac
   assert.doesNotMatch(await inHost(lab, "a2", ["ip", "maddr", "show", "dev", "eth0"]), new RegExp(SHARED_MAC));
   assert.equal((await inHost(lab, "a2", ["nft", "list", "ruleset"])).trim(), "");
 });
+
+test("the cluster IP's rulesets load into real nftables and the owned set is swapped in one transaction", async (t) => {
+  const lab = uniqueLabName("nft");
+  removeLabAfter(t, lab);
+  assert.equal((await cli("lab", "up", "--name", lab, "--nodes", "1")).code, 0);
+  const netIndex = `${process.cwd()}/dist/src/net/index.js`;
+  const script = (body: string): string[] => [
+    process.execPath,
+    "--input-type=module",
+    "-e",
+    `import * as net from ${JSON.stringify(netIndex)};
+     const config = net.clusterIpConfig({ ip: "${VIP}", prefixLength: 24, nic: "eth0", bucketCount: 4, hash: "sourceip-sourceport" });
+     ${body}`,
+  ];
+  await inHost(lab, "a1", script("await net.applyClusterIp(config, [0, 2]); await net.applyClusterIp(config, [0, 2]);"));
+  const listed = await inHost(lab, "a1", ["nft", "list", "table", "ip", "tandem_cip_10_10_10_23"]);
+  assert.match(listed, /elements = \{ 0, 2 \}/);
+  assert.match(listed, /jhash ip saddr \. th sport mod 4 seed 0x[0-9a-f]+ != @owned drop/);
+  assert.equal((listed.match(/meta pkttype set host/g) ?? []).length, 1, "applying twice does not duplicate rules");
+  assert.match(await inHost(lab, "a1", ["ip", "maddr", "show", "dev", "eth0"]), new RegExp(SHARED_MAC));
+
+  await inHost(lab, "a1", script("await net.setOwnedBuckets(config, [1, 3]);"));
+  assert.equal((await inHost(lab, "a1", script("console.log(JSON.stringify(await net.ownedBuckets(config.ip)));"))).trim(), "[1,3]");
+  await inHost(lab, "a1", script("await net.removeClusterIp(config); await net.removeClusterIp(config);"));
+  assert.equal((await inHost(lab, "a1", ["nft", "list", "ruleset"])).trim(), "");
+  assert.doesNotMatch(await inHost(lab, "a1", ["ip", "-4", "addr", "show", "dev", "eth0"]), /10\.10\.10\.23/);
+});
