@@ -63,6 +63,46 @@ export function clusterIpConfig(base: Omit<ClusterIpConfig, "mac" | "seed"> & { 
   return { ...base, mac: base.mac ?? multicastMacFor(address), seed: base.seed ?? defaultClusterIpSeed(base.ip) };
 }
 
+function rol32(value: number, shift: number): number {
+  return ((value << shift) | (value >>> (32 - shift))) >>> 0;
+}
+
+/** Linux's jhash (include/linux/jhash.h, Bob Jenkins' lookup3) over up to 12 bytes, as nft's jhash expression computes it. */
+export function linuxJhash(bytes: readonly number[], seed: number): number {
+  // Keys longer than 12 bytes take the kernel's mixing loop, which nothing here needs.
+  if (bytes.length > 12) throw new TandemError("NET_BAD_CLUSTER_IP", "jhash keys longer than 12 bytes are not supported");
+  let a = (0xdeadbeef + bytes.length + seed) >>> 0;
+  let b = a;
+  let c = a;
+  if (bytes.length === 0) return c;
+  // Bytes past the key's end add nothing, as in the kernel's fall-through switch.
+  const tail = (i: number): number => bytes[i] ?? 0;
+  a = (a + (tail(0) | (tail(1) << 8) | (tail(2) << 16) | (tail(3) << 24))) >>> 0;
+  b = (b + (tail(4) | (tail(5) << 8) | (tail(6) << 16) | (tail(7) << 24))) >>> 0;
+  c = (c + (tail(8) | (tail(9) << 8) | (tail(10) << 16) | (tail(11) << 24))) >>> 0;
+  // __jhash_final
+  c = (c ^ b) >>> 0; c = (c - rol32(b, 14)) >>> 0;
+  a = (a ^ c) >>> 0; a = (a - rol32(c, 11)) >>> 0;
+  b = (b ^ a) >>> 0; b = (b - rol32(a, 25)) >>> 0;
+  c = (c ^ b) >>> 0; c = (c - rol32(b, 16)) >>> 0;
+  a = (a ^ c) >>> 0; a = (a - rol32(c, 4)) >>> 0;
+  b = (b ^ a) >>> 0; b = (b - rol32(a, 14)) >>> 0;
+  c = (c ^ b) >>> 0; c = (c - rol32(b, 24)) >>> 0;
+  return c;
+}
+
+/**
+ * The bucket the kernel puts a client in under `clusterip_hash=sourceip`: nft's jhash of the
+ * 4 source-address bytes, scaled to the bucket count (reciprocal_scale). Lets Tandem say
+ * which node serves a client without asking the nodes.
+ */
+export function sourceIpBucket(source: string, bucketCount: number, seed: number): number {
+  const address = parseIpv4(source);
+  if (address === undefined) throw new TandemError("NET_BAD_ADDRESS", `'${source}' is not an IPv4 address`);
+  const bytes = [address >>> 24, (address >>> 16) & 255, (address >>> 8) & 255, address & 255];
+  return Number((BigInt(linuxJhash(bytes, seed >>> 0)) * BigInt(bucketCount)) >> 32n);
+}
+
 function hashKey(hash: ClusterIpHash): string {
   switch (hash) {
     case "sourceip":

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { hostCommand, labDir, requireLabState, runInHost, spawnInHost } from "../../../src/lab/index.js";
+import { defaultClusterIpSeed, sourceIpBucket } from "../../../src/net/index.js";
 import { cli, helloServerScript, inHost, ipaddr2, removeLabAfter, uniqueLabName, waitUntil } from "../../support/lab.js";
 
 const VIP = "10.10.10.23";
@@ -83,6 +84,10 @@ test("a shared cluster IP over four nodes: one MAC, each client answered by exac
   for (const [source, node] of first) assert.ok(NODES.includes(node), `${source} was answered by ${node}`);
   assert.deepEqual([...byNode(first).keys()].sort(), NODES, "every node answers some clients");
   assert.deepEqual(await answers(lab), first, "the same node answers a source every time");
+  // Exactly the owner answers: the kernel's bucket for each source, computed here with the
+  // same jhash and seed, names the node that answered.
+  const seed = defaultClusterIpSeed(VIP);
+  for (const [source, node] of first) assert.equal(node, NODES[sourceIpBucket(source, 4, seed)], `${source} is in bucket ${sourceIpBucket(source, 4, seed)}`);
   assert.match(await inHost(lab, "client", ["ip", "neigh", "show", VIP]), new RegExp(`lladdr ${SHARED_MAC}`));
 
   // a4 dies; its clients go unanswered until its instance runs elsewhere.

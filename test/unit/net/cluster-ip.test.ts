@@ -7,6 +7,8 @@ import {
   clusterIpRuleset,
   clusterIpTable,
   defaultClusterIpSeed,
+  linuxJhash,
+  sourceIpBucket,
 } from "../../../src/net/index.js";
 import { isTandemError } from "../../../src/core/index.js";
 
@@ -84,4 +86,17 @@ test("buckets outside 0…clone-max-1 and bad bucket counts are refused", () => 
   ]) {
     assert.throws(fn, (e) => isTandemError(e) && e.code === "NET_BAD_CLUSTER_IP");
   }
+});
+
+test("the bucket of a source is the kernel's: jhash of the address bytes, scaled to clone-max", () => {
+  // Checked against the kernel by the 4-node integration test (each source answered by NODES[bucket]).
+  const seed = defaultClusterIpSeed("10.10.10.23");
+  const buckets = Array.from({ length: 8 }, (_, i) => sourceIpBucket(`10.10.10.${200 + i}`, 4, seed));
+  assert.deepEqual(buckets, [2, 2, 0, 2, 0, 3, 0, 0]);
+  assert.equal(linuxJhash([], 0), 0xdeadbeef);
+  for (let i = 0; i < 256; i++) {
+    const b = sourceIpBucket(`192.168.1.${i}`, 3, 12345);
+    assert.ok(b >= 0 && b < 3);
+  }
+  assert.throws(() => linuxJhash(new Array<number>(13).fill(0), 0));
 });
