@@ -10,6 +10,7 @@ DEBIAN_PACKAGES=(
   resource-agents       # real OCF agents (Dummy, IPaddr2, apache, ...)
   etcd-server etcd-client
   haproxy nginx nftables iproute2 arping conntrack curl wrk
+  tcpdump util-linux    # lab tests: ARP replies seen by the client; nsenter, unshare, setpriv
 )
 
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then

@@ -158,9 +158,9 @@ async function nodeAction(ctx: CommandContext, args: string[], what: "kill" | "r
 async function down(ctx: CommandContext, args: string[]): Promise<number> {
   checkFlags(ctx, ["name", "all"], USAGE);
   if (args.length > 0) throw new UsageError(`unexpected argument '${args[0] ?? ""}'`, USAGE);
-  await checkLabPrerequisites();
   const all = ctx.options.flags.has("all");
   if (all && ctx.options.flags.has("name")) throw new UsageError("give either --name or --all", USAGE);
+  await checkLabPrerequisites();
   const names = all ? await allLabNames() : [labName(ctx)];
   for (const name of names) {
     const { removedNetns } = await labDown(name);

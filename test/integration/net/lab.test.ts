@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { killHost, labDir, labHealth, labUp, readLabState, reviveHost, spawnInHost, type LabHealth, type LabHooks } from "../../../src/lab/index.js";
+import { allLabNames, killHost, labDir, labPrefix, labHealth, labUp, readLabState, reviveHost, spawnInHost, type LabHealth, type LabHooks } from "../../../src/lab/index.js";
+import { runChecked } from "../../../src/net/index.js";
 import { cli, helloServerScript, inHost, labNetns, removeLabAfter, uniqueLabName } from "../../support/lab.js";
 
 function alive(pid: number): boolean {
@@ -149,6 +150,13 @@ test("lab up cleans the leftovers of a crashed lab of the same name, refuses a l
   assert.match(rebuilt.stderr, /removed the leftovers/);
   assert.ok((await labHealth(name))?.healthy);
   assert.equal((await inHost(name, "a2", ["hostname"])).trim(), "a2");
+  assert.equal((await cli("lab", "down", "--name", name)).code, 0);
+  assert.deepEqual(await labNetns(name), []);
+
+  // A crash before any state was written leaves only a namespace: it is found and removed.
+  await runChecked(["ip", "netns", "add", `${labPrefix(name)}a1`]);
+  assert.ok((await allLabNames()).includes(name));
+  assert.equal((await cli("lab", "status", "--name", name)).code, 1, "namespaces without state are a stale lab");
   assert.equal((await cli("lab", "down", "--name", name)).code, 0);
   assert.deepEqual(await labNetns(name), []);
 });
