@@ -349,13 +349,9 @@ export async function labDown(name: string): Promise<{ removedNetns: string[] }>
   const all = (await listNetns()).filter((n) => n.startsWith(prefix));
   // Hosts first, the switch last: a host's veth dies with its namespace.
   const ordered = [...all.filter((n) => n !== `${prefix}sw`), ...all.filter((n) => n === `${prefix}sw`)];
+  // Every process of a lab lives in one of its network namespaces (launchers join the
+  // host's namespace before anything else), so deleting them ends everything.
   for (const netns of ordered) await deleteNetns(netns);
-  const state = readLabState(name);
-  for (const host of state?.hosts ?? []) {
-    // A launcher outside every lab namespace cannot exist (it joins the host's netns first),
-    // but a half-started one may linger: end it only if it is still provably ours.
-    if (host.launcherPid !== undefined && pidInNetns(host.launcherPid, host.netns)) process.kill(host.launcherPid, "SIGKILL");
-  }
   rmSync(labDir(name), { recursive: true, force: true });
   return { removedNetns: ordered };
 }
