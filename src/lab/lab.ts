@@ -183,6 +183,9 @@ function prepareHostDirs(lab: LabPlan, host: HostPlan): string {
   // The lab's state lives under /run: hide it inside hosts, they get an empty directory.
   chmodSync(join(dir, "run"), 0o755);
   writeFileSync(join(dir, "hostname"), `${host.name}\n`);
+  // /etc becomes an overlay: the machine's /etc below, this host's changes in etc-upper.
+  mkdirSync(join(dir, "etc-upper"));
+  mkdirSync(join(dir, "etc-work"));
   return dir;
 }
 
@@ -206,6 +209,11 @@ mount -t sysfs sysfs /sys
 mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null || true
 mount --bind "$d/var-lib" /var/lib
 mount --bind "$d/var-log" /var/log
+if mount -t overlay overlay -o "lowerdir=/etc,upperdir=$d/etc-upper,workdir=$d/etc-work" /etc 2>>"$d/init.log"; then
+  echo private > "$d/etc-mode"
+else
+  echo shared > "$d/etc-mode"
+fi
 if [ -e /etc/hostname ]; then mount --bind "$d/hostname" /etc/hostname; fi
 mount --bind "$3" /etc/hosts
 mount --bind "$d/run" /run

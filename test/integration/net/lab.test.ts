@@ -76,6 +76,13 @@ test("a two-node lab: up, status, exec, client, kill, revive, down, nothing left
   assert.deepEqual(routes, ["10.10.10.0/24 dev eth0 proto kernel scope link src 10.10.10.22"]);
   assert.equal((await cli("lab", "exec", "--name", name, "holly", "--", "test", "-e", "/var/log/benji.txt")).code, 1, "holly does not see benji's /var/log");
   assert.ok(!existsSync("/var/log/benji.txt"), "nor does the machine");
+  // /etc is an overlay per node: a node's own configuration files, the machine's below.
+  const etcFile = `/etc/tandem-lab-test-${name}.conf`;
+  await inHost(name, "benji", ["sh", "-c", `echo 'Listen 10.10.10.22:80' > ${etcFile}`]);
+  assert.equal((await inHost(name, "benji", ["cat", etcFile])).trim(), "Listen 10.10.10.22:80");
+  assert.equal((await cli("lab", "exec", "--name", name, "holly", "--", "test", "-e", etcFile)).code, 1, "holly has its own /etc");
+  assert.ok(!existsSync(etcFile), "the machine's /etc is untouched");
+  assert.match(await inHost(name, "holly", ["cat", "/etc/os-release"]), /PRETTY_NAME/, "the machine's files show through");
   assert.equal((await inHost(name, "holly", ["getent", "hosts", "benji"])).trim().split(/\s+/)[0], "10.10.10.22", "hosts resolve each other by name");
   assert.equal((await inHost(name, "benji", ["sysctl", "-n", "net.ipv4.ip_nonlocal_bind"])).trim(), "1");
 
