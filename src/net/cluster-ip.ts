@@ -240,13 +240,24 @@ export async function ownedBuckets(ip: string): Promise<number[] | undefined> {
   return (set?.elem ?? []).filter((e): e is number => typeof e === "number").sort((a, b) => a - b);
 }
 
+/**
+ * Runs `argv` to reach a state unless `isThere()` already holds; a failure is an error only
+ * if the state was not reached. Two instances of one cluster IP starting or stopping on the
+ * same node at once both try, one of them loses the race, and both are right.
+ */
+async function converge(argv: string[], wanted: boolean, isThere: () => Promise<boolean>): Promise<void> {
+  if ((await isThere()) === wanted) return;
+  const result = await runCommand(argv);
+  if (result.code !== 0 && (await isThere()) !== wanted) {
+    throw new TandemError("NET_COMMAND_FAILED", `'${argv.join(" ")}' failed (exit ${result.code}): ${result.stderr.trim()}`);
+  }
+}
+
 /** Makes the node hold the cluster IP (address, multicast MAC, rules) without changing which buckets it owns. */
 export async function ensureClusterIp(config: ClusterIpConfig): Promise<void> {
   await nft(clusterIpEnsureTransaction(config));
-  if (!(await hasMaddr(config.mac, config.nic))) await runChecked(["ip", "maddr", "add", config.mac, "dev", config.nic]);
-  if (!(await hasAddress(config.ip, config.nic))) {
-    await runChecked(["ip", "addr", "add", `${config.ip}/${config.prefixLength}`, "dev", config.nic]);
-  }
+  await converge(["ip", "maddr", "add", config.mac, "dev", config.nic], true, () => hasMaddr(config.mac, config.nic));
+  await converge(["ip", "addr", "add", `${config.ip}/${config.prefixLength}`, "dev", config.nic], true, () => hasAddress(config.ip, config.nic));
 }
 
 /** Applies the whole cluster IP with exactly these owned buckets (one transaction for the rules). */
@@ -285,6 +296,6 @@ export async function removeClusterIp(config: Pick<ClusterIpConfig, "ip" | "pref
   const table = clusterIpTable(config.ip);
   await runCommand(["nft", "delete", "table", "ip", table]);
   await runCommand(["nft", "delete", "table", "arp", table]);
-  if (await hasMaddr(config.mac, config.nic)) await runChecked(["ip", "maddr", "del", config.mac, "dev", config.nic]);
-  if (await hasAddress(config.ip, config.nic)) await runChecked(["ip", "addr", "del", `${config.ip}/${config.prefixLength}`, "dev", config.nic]);
+  await converge(["ip", "maddr", "del", config.mac, "dev", config.nic], false, () => hasMaddr(config.mac, config.nic));
+  await converge(["ip", "addr", "del", `${config.ip}/${config.prefixLength}`, "dev", config.nic], false, () => hasAddress(config.ip, config.nic));
 }

@@ -140,4 +140,14 @@ test("the cluster IP's rulesets load into real nftables and the owned set is swa
   await inHost(lab, "a1", script("await net.removeClusterIp(config); await net.removeClusterIp(config);"));
   assert.equal((await inHost(lab, "a1", ["nft", "list", "ruleset"])).trim(), "");
   assert.doesNotMatch(await inHost(lab, "a1", ["ip", "-4", "addr", "show", "dev", "eth0"]), /10\.10\.10\.23/);
+
+  // Two instances starting at once on one node (clone-node-max > 1) both end up served, and
+  // stopping both at once leaves nothing behind, whoever wins each race.
+  for (let round = 0; round < 2; round++) {
+    assert.deepEqual(await Promise.all([ipaddr2(lab, "a1", "start", instanceParams(0)), ipaddr2(lab, "a1", "start", instanceParams(2))]), [0, 0]);
+    assert.deepEqual(await Promise.all([ipaddr2(lab, "a1", "monitor", instanceParams(0)), ipaddr2(lab, "a1", "monitor", instanceParams(2))]), [0, 0]);
+    assert.deepEqual(await Promise.all([ipaddr2(lab, "a1", "stop", instanceParams(0)), ipaddr2(lab, "a1", "stop", instanceParams(2))]), [0, 0]);
+    assert.equal((await inHost(lab, "a1", ["nft", "list", "ruleset"])).trim(), "", `round ${round}: no rules left`);
+    assert.doesNotMatch(await inHost(lab, "a1", ["ip", "maddr", "show", "dev", "eth0"]), new RegExp(SHARED_MAC));
+  }
 });
