@@ -11,6 +11,7 @@ DEBIAN_PACKAGES=(
   etcd-server etcd-client openssl   # openssl: throwaway certificates for the etcd TLS test
   haproxy nginx nftables iproute2 arping conntrack curl wrk
   python3               # executor tests: a systemd unit running python3 -m http.server
+  tcpdump util-linux    # lab tests: ARP replies seen by the client; nsenter, unshare, setpriv
 )
 
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then

@@ -20,6 +20,8 @@ const VALUE_OPTIONS = new Set([
   "date",
   "config-file",
   "id",
+  "nodes",
+  "subnet",
 ]);
 
 /** Long options whose value is optional and only given with '=' (`--wait`, `--wait=30`). */
