@@ -1,0 +1,3 @@
+export * from "./haproxy-runtime.js";
+export * from "./haproxy-map.js";
+export * from "./reconciler.js";
