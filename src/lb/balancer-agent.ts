@@ -11,6 +11,8 @@
  *   backend_port        the backends' port (default: port)
  *   mode                roundrobin (default) | sourcehash
  *   protocol            tcp (default) | udp
+ *   removed             flush (default) | drain: what a re-applying start does with the
+ *                       connections of backends that left (see ApplyOptions)
  *
  * start applies the ruleset (on a running balancer it re-applies: the way to change a fixed
  * pool) and writes its report as JSON to stdout; stop removes it and flushes its conntrack entries; monitor is
@@ -19,7 +21,7 @@
 
 import { TandemError, describeError, isTandemError } from "../core/index.js";
 import type { AgentRegistry, AgentRequest, AgentResult, AgentRunner } from "../agents/index.js";
-import { appliedPool, applyBalancer, parseBackends, poolFromPlacement, removeBalancer, type ApplyReport, type Backend, type BalancerConfig } from "./l4-balancer.js";
+import { appliedPool, applyBalancer, parseBackends, poolFromPlacement, removeBalancer, type ApplyOptions, type ApplyReport, type Backend, type BalancerConfig } from "./l4-balancer.js";
 import type { Placement } from "./haproxy-map.js";
 
 const META_DATA = `<?xml version="1.0"?>
@@ -109,7 +111,7 @@ export class BalancerAgent implements AgentRunner {
         case "start": {
           // A pool that follows a clone starts with what is applied already (a restart keeps it), else empty.
           const pool = parsed.backends ?? (await appliedPool(parsed.config.name)) ?? [];
-          const report = await applyBalancer(parsed.config, pool);
+          const report = await applyBalancer(parsed.config, pool, { removed: request.params["removed"] === "drain" ? "drain" : "flush" });
           return result(0, started, "", `${JSON.stringify(report)}\n`);
         }
         case "stop": {
@@ -138,8 +140,8 @@ export function registerBalancer(registry: AgentRegistry): void {
  * recomputes the pool (the clone's running instances, or the fixed `backends=`) and applies
  * it atomically, flushing the connections of backends that left.
  */
-export async function balancerPlacementChanged(resourceId: string, params: Readonly<Record<string, string>>, placement: Placement): Promise<ApplyReport> {
+export async function balancerPlacementChanged(resourceId: string, params: Readonly<Record<string, string>>, placement: Placement, options: ApplyOptions = {}): Promise<ApplyReport> {
   const parsed = parseBalancerParams(resourceId, params);
   const pool = parsed.clone === undefined ? parsed.backends ?? [] : poolFromPlacement(parsed.clone, placement, parsed.backendPort);
-  return applyBalancer(parsed.config, pool);
+  return applyBalancer(parsed.config, pool, options);
 }

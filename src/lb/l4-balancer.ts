@@ -183,14 +183,24 @@ export interface ApplyReport {
   flushed: number;
 }
 
+export interface ApplyOptions {
+  /**
+   * `flush` (default): delete the removed backends' conntrack entries — for a dead node or a
+   * failed instance, whose connections would otherwise stall until they time out.
+   * `drain`: leave them; established connections finish on the backend (a graceful stop,
+   * where the cluster takes the backend out of the pool before stopping it).
+   */
+  removed?: "flush" | "drain";
+}
+
 const key = (b: Backend): string => `${b.address}:${b.port}`;
 
 /**
- * Makes the balancer route to exactly `pool`: one atomic nft transaction, then the removed
- * backends' conntrack entries are deleted (after the rules changed, so no new connection
+ * Makes the balancer route to exactly `pool`: one atomic nft transaction, then (unless
+ * draining) the removed backends' conntrack entries are deleted (after the rules changed, so no new connection
  * can be given to them in between). Enables IPv4 forwarding in this network namespace.
  */
-export async function applyBalancer(config: BalancerConfig, poolIn: readonly Backend[]): Promise<ApplyReport> {
+export async function applyBalancer(config: BalancerConfig, poolIn: readonly Backend[], options: ApplyOptions = {}): Promise<ApplyReport> {
   const pool = normalizePool(poolIn);
   const ruleset = balancerRuleset(config, pool);
   const before = (await appliedPool(config.name)) ?? [];
@@ -206,7 +216,7 @@ export async function applyBalancer(config: BalancerConfig, poolIn: readonly Bac
   const was = new Set(before.map(key));
   const removed = before.filter((b) => !now.has(key(b)));
   let flushed = 0;
-  for (const b of removed) flushed += await flushBackendConntrack(config, b);
+  if ((options.removed ?? "flush") === "flush") for (const b of removed) flushed += await flushBackendConntrack(config, b);
   return { pool, added: pool.filter((b) => !was.has(key(b))), removed, flushed };
 }
 
