@@ -2,7 +2,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   balancerRuleset, balancerSeed, conntrackFlushArgv, normalizePool, parseBackends, parseBalancerParams, poolFromPlacement, type BalancerConfig,
+  registerBalancer,
 } from "../../../src/lb/index.js";
+import { AgentRegistry } from "../../../src/agents/index.js";
 
 const RR: BalancerConfig = { name: "web-lb", vip: "10.10.10.23", port: 80, protocol: "tcp", mode: "roundrobin" };
 const POOL = [{ address: "10.10.10.25", port: 80 }, { address: "10.10.10.24", port: 80 }];
@@ -70,4 +72,19 @@ test("the conntrack flush selects the VIP:port connections answered by one backe
   assert.deepEqual(conntrackFlushArgv(RR, { address: "10.10.10.25", port: 8080 }), [
     "conntrack", "-D", "-p", "tcp", "--orig-dst", "10.10.10.23", "--orig-port-dst", "80", "--reply-src", "10.10.10.25", "--reply-port-src", "8080",
   ]);
+});
+
+test("registerBalancer makes ocf:tandem:balancer resolvable; meta-data and validate-all need no I/O", async () => {
+  const registry = new AgentRegistry({ stateDir: "/nonexistent-tandem-test", systemdMode: "supervised" });
+  registerBalancer(registry);
+  const agent = registry.resolve("ocf:tandem:balancer");
+  assert.equal(agent.name, "ocf:tandem:balancer");
+  const base = { resourceId: "web-lb", meta: {}, timeoutMs: 5_000 };
+  const meta = await agent.run({ ...base, action: "meta-data", params: {} });
+  assert.equal(meta.rc, 0);
+  assert.match(meta.stdoutTail, /<parameter name="vip" required="1">/);
+  assert.equal((await agent.run({ ...base, action: "validate-all", params: { vip: "10.10.10.23", port: "80", clone: "httpd-clone" } })).rc, 0);
+  const bad = await agent.run({ ...base, action: "validate-all", params: { vip: "10.10.10.23", port: "eighty", clone: "httpd-clone" } });
+  assert.deepEqual([bad.rc, bad.exitReason], [6, "port='eighty' is not a number"]);
+  assert.equal((await agent.run({ ...base, action: "migrate_to", params: { vip: "10.10.10.23", port: "80", clone: "c" } })).rc, 3);
 });
