@@ -35,7 +35,7 @@ export function parseHaproxyConfig(text: string): HaproxyConfig {
     if (line === "") return;
     const words = line.split(/\s+/);
     const first = words[0] ?? "";
-    if (!/^\s/.test(raw) && ["global", "defaults", "frontend", "backend", "listen", "peers", "resolvers", "userlist", "program", "cache", "http-errors", "ring", "mailers"].includes(first)) {
+    if (["global", "defaults", "frontend", "backend", "listen", "peers", "resolvers", "userlist", "program", "cache", "http-errors", "ring", "mailers", "log-forward"].includes(first)) {
       section = { kind: first, name: words[1] ?? "" };
       if (first === "listen" || first === "backend") {
         if (section.name === "") throw new TandemError("LB_BAD_CONFIG", `haproxy.cfg line ${index + 1}: '${first}' without a name`);

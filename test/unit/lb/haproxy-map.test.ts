@@ -127,3 +127,14 @@ test("planServerChanges sends only differences and skips servers HAProxy does no
   ], current);
   assert.deepEqual(changes, [{ backend: "apache", server: "holly", from: "ready", to: "maint", reason: "holly is dead" }]);
 });
+
+test("indented section keywords, comments and backend sections are read too", () => {
+  const cfg = parseHaproxyConfig("  global\n  stats socket /run/a.sock level admin # admin\nfrontend f\n    bind :80\n    default_backend web\n  backend web\n    server a 10.0.0.1:8080 check # first\n    # server b 10.0.0.2:80\n    server c web3.example\n");
+  assert.deepEqual(cfg.statsSockets, ["/run/a.sock"]);
+  assert.deepEqual(cfg.backends, [{ name: "web", servers: [
+    { backend: "web", server: "a", address: "10.0.0.1", port: 8080 },
+    { backend: "web", server: "c", address: "web3.example", port: undefined },
+  ] }]);
+  assert.throws(() => parseHaproxyConfig("listen\n"), { code: "LB_BAD_CONFIG" });
+  assert.throws(() => parseHaproxyConfig("listen x\n  server a\n"), { code: "LB_BAD_CONFIG" });
+});
