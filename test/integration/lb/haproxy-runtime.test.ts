@@ -10,18 +10,18 @@ import {
   HaproxyRuntime, desiredServerStates, mapServers, parseHaproxyConfig, reconcileHaproxies, runtimeSocketConfig, type Placement,
 } from "../../../src/lb/index.js";
 
-function listen(server: Server | ReturnType<typeof createNetServer>, where: number | string): Promise<void> {
-  return new Promise((resolve) => server.listen(where as number, "127.0.0.1", resolve));
+function listen(server: Server | ReturnType<typeof createNetServer>, where: number, host = "127.0.0.1"): Promise<void> {
+  return new Promise((resolve) => server.listen(where, host, resolve));
 }
 
 /** A web backend answering `Hello <name>`, delaying answers to /slow by 1.5 s. */
-async function backend(name: string): Promise<{ server: Server; port: number }> {
+async function backend(name: string, host: string): Promise<{ server: Server; port: number }> {
   const server = createHttpServer((req, res) => {
     const answer = (): void => void res.end(`Hello ${name}\n`);
     if (req.url === "/slow") setTimeout(answer, 1_500);
     else answer();
   });
-  await listen(server, 0);
+  await listen(server, 0, host);
   return { server, port: (server.address() as AddressInfo).port };
 }
 
@@ -56,8 +56,9 @@ function isAlive(pid: number): boolean {
 
 test("a placement change puts a server in maint on every HAProxy within a second and back ready, with no reload", async (t) => {
   const dir = mkdtempSync(join(tmpdir(), "tandem-lb-hap-"));
-  const holly = await backend("Holly");
-  const benji = await backend("Benji");
+  // Two "nodes" on loopback addresses, so servers map to nodes by address as in the tutorial.
+  const holly = await backend("Holly", "127.0.0.1");
+  const benji = await backend("Benji", "127.0.0.2");
   t.after(() => {
     holly.server.close();
     benji.server.close();
@@ -86,7 +87,7 @@ listen apache
     bind 127.0.0.1:${port}
     balance roundrobin
     server holly 127.0.0.1:${holly.port} check
-    server benji 127.0.0.1:${benji.port} check
+    server benji 127.0.0.2:${benji.port} check
 `;
     writeFileSync(join(dir, `haproxy${n}.cfg`), cfg);
     writeFileSync(join(dir, `tandem${n}.cfg`), runtimeSocketConfig(socket));
@@ -110,14 +111,17 @@ listen apache
 
   const cfg = parseHaproxyConfig(readFileSync(join(dir, "haproxy1.cfg"), "utf8"));
   assert.deepEqual(cfg.statsSockets, [first.userSocket]);
-  const nodes = [{ name: "holly", address: "10.10.10.22", alive: true }, { name: "benji", address: "10.10.10.24", alive: true }];
+  const nodes = [{ name: "holly", address: "127.0.0.1", alive: true }, { name: "benji", address: "127.0.0.2", alive: true }];
   const running: Placement = {
     nodes,
     instances: [{ resource: "httpd-clone", node: "holly", state: "running" }, { resource: "httpd-clone", node: "benji", state: "running" }],
     clones: ["httpd-clone", "haproxy-clone"],
   };
-  // Both servers are at 127.0.0.1 here, so the mapping is explicit.
-  const bindings = mapServers(cfg, running, { self: ["haproxy-clone"], serversParam: "holly:httpd-clone@holly,benji:httpd-clone@benji" });
+  // No mapping parameter: by address, the servers stand for httpd-clone on holly and benji.
+  const bindings = mapServers(cfg, running, { self: ["haproxy-clone"] });
+  assert.deepEqual(bindings.map((b) => [b.server, b.target, b.source]), [
+    ["holly", { resource: "httpd-clone", node: "holly" }, "node-address"], ["benji", { resource: "httpd-clone", node: "benji" }, "node-address"],
+  ]);
   const endpoints = haproxies.map((h, i) => ({ node: `n${i}`, socketPath: h.socket }));
   const noChange = await reconcileHaproxies(endpoints, desiredServerStates(bindings, running));
   assert.deepEqual(noChange.map((r) => [r.changes.length, r.error]), [[0, undefined], [0, undefined]]);
