@@ -10,7 +10,7 @@
  * Prints requests/s, p50/p99 latency, errors and CPU per request: of the HAProxy process
  * (/proc/PID/stat) and of the machine's softirq time (where nftables DNAT runs), medians
  * over the rounds. Then a pool-change phase: wrk against the L4 balancer while a backend
- * leaves and rejoins the pool every second, with drain and with flush. Every wrk run is
+ * leaves and rejoins the pool repeatedly, with drain and with flush. Every wrk run is
  * bounded by its duration; the lab is removed at the end, also on error or Ctrl-C.
  * Root only; nothing leaves the lab's namespaces.
  */
@@ -248,7 +248,7 @@ async function main(): Promise<void> {
 
     // Pool changes under load: benji leaves and rejoins every second.
     console.log("");
-    console.log("pool changes under load (tandem-l4, 64 connections, benji out/in every second):");
+    console.log("pool changes under load (tandem-l4, 64 connections; benji leaves and rejoins the pool again and again, one re-apply every ~0.5 s plus the agent run):");
     for (const removed of ["drain", "flush"] as const) {
       for (const close of [false, true]) {
         const phaseSeconds = Math.max(3, Math.min(duration, 6));
