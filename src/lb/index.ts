@@ -3,3 +3,4 @@ export * from "./haproxy-map.js";
 export * from "./reconciler.js";
 export * from "./l4-balancer.js";
 export * from "./balancer-agent.js";
+export * from "./status.js";

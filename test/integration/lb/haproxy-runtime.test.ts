@@ -7,7 +7,7 @@ import { createServer as createNetServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
-  HaproxyRuntime, desiredServerStates, mapServers, parseHaproxyConfig, reconcileHaproxies, runtimeSocketConfig, type Placement,
+  HaproxyRuntime, collectHaproxyStatus, desiredServerStates, renderLbStatus, mapServers, parseHaproxyConfig, reconcileHaproxies, runtimeSocketConfig, type Placement,
 } from "../../../src/lb/index.js";
 
 function listen(server: Server | ReturnType<typeof createNetServer>, where: number, host = "127.0.0.1"): Promise<void> {
@@ -146,6 +146,11 @@ listen apache
     assert.deepEqual(states.map((s) => [s.server, s.admin]), [["holly", "ready"], ["benji", "maint"]]);
     for (let i = 0; i < 4; i++) assert.equal(await get(h.port), "Hello Holly");
   }
+  const status = await collectHaproxyStatus([...endpoints, { node: "gone", socketPath: join(dir, "gone.sock") }]);
+  assert.deepEqual(renderLbStatus({ haproxies: status, balancers: [] }).filter((l) => l.includes("benji") || l.includes("gone")), [
+    `    * apache/benji (127.0.0.2): maint`, `    * apache/benji (127.0.0.2): maint`, "  * HAProxy on gone: unreachable (LB_SOCKET_UNREACHABLE)",
+  ]);
+
   // The request that was in flight (to holly or benji) still completes.
   assert.match(await slow, /^Hello (Holly|Benji)$/);
 

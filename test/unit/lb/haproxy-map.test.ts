@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  adminStateOf, desiredServerStates, mapServers, parseHaproxyConfig, parseServersParam, parseServersState, parseShowStat, planServerChanges,
+  adminStateOf, desiredServerStates, mapServers, parseHaproxyConfig, parseServersParam, parseServersState, parseShowStat, planServerChanges, renderLbStatus,
   type Placement,
 } from "../../../src/lb/index.js";
 
@@ -137,4 +137,34 @@ test("indented section keywords, comments and backend sections are read too", ()
   ] }]);
   assert.throws(() => parseHaproxyConfig("listen\n"), { code: "LB_BAD_CONFIG" });
   assert.throws(() => parseHaproxyConfig("listen x\n  server a\n"), { code: "LB_BAD_CONFIG" });
+});
+
+test("the status block lists every HAProxy's servers and every balancer's pool", () => {
+  const lines = renderLbStatus({
+    haproxies: [
+      { node: "holly", socketPath: "/s", servers: [
+        { backend: "apache", server: "holly", address: "10.10.10.22", admin: "ready", up: true },
+        { backend: "apache", server: "benji", address: "10.10.10.24", admin: "maint", up: true },
+        { backend: "apache", server: "other", address: "10.10.10.30", admin: "ready", up: false },
+      ] },
+      { node: "benji", socketPath: "/t", servers: [], error: { code: "LB_SOCKET_UNREACHABLE", message: "x" } },
+    ],
+    balancers: [
+      { name: "web-lb", node: "holly", vip: "10.10.10.23", port: 80, protocol: "tcp", mode: "roundrobin", pool: [{ address: "10.10.10.25", port: 80 }, { address: "10.10.10.24", port: 80 }] },
+      { name: "db-lb", node: "holly", vip: "10.10.10.23", port: 5432, protocol: "tcp", mode: "sourcehash", pool: [] },
+      { name: "x-lb", node: "benji", vip: "10.10.10.23", port: 81, protocol: "udp", mode: "roundrobin", pool: undefined },
+    ],
+  });
+  assert.deepEqual(lines, [
+    "Load balancing:",
+    "  * HAProxy on holly:",
+    "    * apache/holly (10.10.10.22): ready",
+    "    * apache/benji (10.10.10.24): maint",
+    "    * apache/other (10.10.10.30): ready (check: down)",
+    "  * HAProxy on benji: unreachable (LB_SOCKET_UNREACHABLE)",
+    "  * balancer web-lb on holly (tcp 10.10.10.23:80, roundrobin): 10.10.10.24:80, 10.10.10.25:80",
+    "  * balancer db-lb on holly (tcp 10.10.10.23:5432, sourcehash): empty pool",
+    "  * balancer x-lb on benji (udp 10.10.10.23:81, roundrobin): not running",
+  ]);
+  assert.deepEqual(renderLbStatus({ haproxies: [], balancers: [] }), []);
 });
