@@ -87,6 +87,30 @@ test("the L4 balancer balances round robin, sticks by source hash, and drops a b
   const after = lines.slice(lastBenji + 1);
   assert.ok(after.length > 5 && after.every((l) => l === "Hello Holly"), `after the switch only holly answers (${after.length} requests)`);
 
+  // Following a clone: the pool is the addresses of the nodes running it, as the daemon passes placement.
+  const cloneParams = { vip: VIP, port: "80", clone: "web-clone" };
+  assert.equal((await balancer(lab, "start", cloneParams)).rc, 0);
+  assert.equal((await balancer(lab, "monitor", cloneParams)).rc, 0);
+  assert.equal(await curl(lab), "Hello Holly", "the pool applied before is kept by a restart");
+  const follow = async (states: Record<string, "running" | "stopped" | "failed">, alive: Record<string, boolean>): Promise<string> => {
+    const placement = {
+      nodes: [{ name: "holly", address: HOLLY, alive: alive["holly"] ?? true }, { name: "benji", address: BENJI, alive: alive["benji"] ?? true }],
+      instances: Object.entries(states).map(([node, state]) => ({ resource: "web-clone", node, state })),
+    };
+    const code = `import { balancerPlacementChanged } from ${JSON.stringify(`${process.cwd()}/dist/src/lb/index.js`)};
+      const r = await balancerPlacementChanged("web-lb", ${JSON.stringify(cloneParams)}, ${JSON.stringify(placement)});
+      console.log(r.pool.map((b) => b.address).join(","));`;
+    return (await inHost(lab, "bal", [process.execPath, "--input-type=module", "-e", code])).trim();
+  };
+  assert.equal(await follow({ holly: "running", benji: "running" }, {}), `${HOLLY},${BENJI}`);
+  assert.deepEqual(new Set([await curl(lab), await curl(lab)]), new Set(["Hello Holly", "Hello Benji"]));
+  assert.equal(await follow({ holly: "failed", benji: "running" }, {}), BENJI);
+  assert.deepEqual([await curl(lab), await curl(lab), await curl(lab)], ["Hello Benji", "Hello Benji", "Hello Benji"]);
+  assert.equal(await follow({ holly: "running", benji: "running" }, { benji: false }), HOLLY);
+  assert.deepEqual([await curl(lab), await curl(lab), await curl(lab)], ["Hello Holly", "Hello Holly", "Hello Holly"]);
+  assert.equal(await follow({ holly: "stopped", benji: "stopped" }, {}), "");
+  assert.notEqual(await curl(lab), "Hello Holly", "an empty pool balances nothing");
+
   // Stop removes the table; monitor says not running; the VIP no longer balances.
   assert.equal((await balancer(lab, "stop", params)).rc, 0);
   assert.equal((await balancer(lab, "monitor", params)).rc, 7);
