@@ -1,0 +1,13 @@
+export * from "./types.js";
+export { AgentRegistry, parseAgentSpec } from "./registry.js";
+export type { AgentRegistryOptions, BuiltinFactory, SystemdMode } from "./registry.js";
+export { OcfScriptAgent, ocfEnvironment } from "./ocf-agent.js";
+export { LsbAgent, lsbActionToOcf, lsbStatusToOcf } from "./lsb-agent.js";
+export { SupervisedServiceAgent } from "./systemd/supervisor.js";
+export { SystemctlAgent, isSystemdPid1 } from "./systemd/systemctl.js";
+export { loadServiceUnit, serviceUnitName, DEFAULT_UNIT_DIRS } from "./systemd/unit-loader.js";
+export { parseUnitText, buildServiceUnit, splitWords, expandExecWords, parseEnvironmentFile, parseExecLine } from "./systemd/unit-file.js";
+export type { ServiceUnit, ExecCommand, ServiceType, KillMode } from "./systemd/unit-file.js";
+export { BuiltinDummyAgent } from "./builtin/dummy.js";
+export { BuiltinWebserverAgent, httpGet } from "./builtin/webserver.js";
+export { isProcessAlive, procStat } from "./proc.js";
