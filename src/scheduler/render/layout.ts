@@ -11,7 +11,7 @@
  * `Promoted: [ … ]`, `Unpromoted|Started: [ … ]` and `Stopped: [ … ]` lists.
  */
 
-import type { CloneView, GroupView, PrimitiveView, ResourceView } from "../types.js";
+import type { CloneView, GroupView, PrimitiveView, ResourceView } from "../index.js";
 import { compareNatural } from "./natural-sort.js";
 
 export interface PrimitiveLine {

@@ -7,7 +7,7 @@
  * without a printed role is Started (Unpromoted in a promotable clone).
  */
 
-import type { ClusterView, ScheduleResult, SummaryAction } from "../types.js";
+import type { ClusterView, ScheduleResult, SummaryAction } from "../index.js";
 import { bareId, layoutResources, type ResourceLine } from "./layout.js";
 import { compareBytes } from "./natural-sort.js";
 import { bareReason } from "./text.js";

@@ -6,7 +6,7 @@
  */
 
 import { formatScore } from "../../core/index.js";
-import type { ClusterView, NodeView, ScheduleResult, ScoreLine, SummaryAction } from "../types.js";
+import type { ClusterView, NodeView, ScheduleResult, ScoreLine, SummaryAction } from "../index.js";
 import { layoutResources, type ResourceLine } from "./layout.js";
 import { compareBytes, compareNatural } from "./natural-sort.js";
 
