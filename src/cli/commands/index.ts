@@ -1,2 +1,4 @@
 // Each command group registers itself on import.
 import "./cluster.js";
+import "./simulate.js";
+import "./explain.js";

@@ -1,0 +1,1 @@
+export { placementDiffs, actionDiffs, type PlacementDoc } from "./compare.js";
