@@ -1,0 +1,4 @@
+// Pure CIB edit commands and the helpers they share: (doc, request) → { doc, reports }.
+export * from "./reports.js";
+export * from "./lookup.js";
+export * from "./nvsets.js";
