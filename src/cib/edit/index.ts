@@ -2,3 +2,7 @@
 export * from "./reports.js";
 export * from "./lookup.js";
 export * from "./nvsets.js";
+export * from "./constraints.js";
+export * from "./constraints-listing.js";
+export * from "./constraints-rule.js";
+export * from "./rule-parse.js";

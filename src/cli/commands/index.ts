@@ -1,2 +1,3 @@
 // Each command group registers itself on import.
 import "./cluster.js";
+import "./constraint.js";
