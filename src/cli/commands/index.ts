@@ -2,3 +2,4 @@
 import "./cluster.js";
 import "./simulate.js";
 import "./explain.js";
+import "./constraint.js";

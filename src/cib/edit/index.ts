@@ -1,0 +1,8 @@
+// Pure CIB edit commands and the helpers they share: (doc, request) → { doc, reports }.
+export * from "./reports.js";
+export * from "./lookup.js";
+export * from "./nvsets.js";
+export * from "./constraints.js";
+export * from "./constraints-listing.js";
+export * from "./constraints-rule.js";
+export * from "./rule-parse.js";
