@@ -112,12 +112,21 @@ export function bareReason(reason: string | undefined): string | undefined {
 
 /**
  * Transition Summary lines. Pacemaker pads the resource and details columns with widths
- * that only grow while it prints (static variables starting at 5; the resource width
- * jumps to length + 2 when exceeded), so a line's padding depends on the lines before it.
+ * kept in static variables that start at 5 and grow while it prints (the resource width
+ * jumps to length + 2 when exceeded). The summary is formatted twice (once for the log),
+ * so the printed lines all use the widths reached after a full pass; this reproduces
+ * every summary of the corpus byte for byte.
  */
 export function renderSummaryLines(actions: readonly SummaryAction[]): string[] {
   let rscWidth = 5;
   let detailWidth = 5;
+  for (const a of actions) {
+    if (a.action === "Fence" || a.action === "Shutdown") continue;
+    const rsc = a.rsc ?? "";
+    if (rsc.length > rscWidth) rscWidth = rsc.length + 2;
+    const details = actionDetails(a);
+    if (details.length > detailWidth) detailWidth = details.length;
+  }
   const lines: string[] = [];
   for (const a of actions) {
     if (a.action === "Fence") {
@@ -128,16 +137,12 @@ export function renderSummaryLines(actions: readonly SummaryAction[]): string[] 
       lines.push(`  * Shutdown ${a.node ?? ""}`);
       continue;
     }
-    const rsc = a.rsc ?? "";
-    if (rsc.length > rscWidth) rscWidth = rsc.length + 2;
-    const details = actionDetails(a);
-    if (details.length > detailWidth) detailWidth = details.length;
     const reason = bareReason(a.reason);
     let tail = "";
     if (reason !== undefined && a.blocked === true) tail = `  due to ${reason} (blocked)`;
     else if (reason !== undefined) tail = `  due to ${reason}`;
     else if (a.blocked === true) tail = "  blocked";
-    lines.push(`  * ${a.action.padEnd(8)}   ${rsc.padEnd(rscWidth)}   ( ${details.padStart(detailWidth)} )${tail}`);
+    lines.push(`  * ${a.action.padEnd(8)}   ${(a.rsc ?? "").padEnd(rscWidth)}   ( ${actionDetails(a).padStart(detailWidth)} )${tail}`);
   }
   return lines;
 }
