@@ -6,3 +6,4 @@ export * from "./constraints.js";
 export * from "./constraints-listing.js";
 export * from "./constraints-rule.js";
 export * from "./rule-parse.js";
+export * from "./properties.js";

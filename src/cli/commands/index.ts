@@ -1,3 +1,4 @@
 // Each command group registers itself on import.
 import "./cluster.js";
 import "./constraint.js";
+import "./property.js";
