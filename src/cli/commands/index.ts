@@ -2,3 +2,4 @@
 import "./cluster.js";
 import "./constraint.js";
 import "./property.js";
+import "./resource.js";
