@@ -14,6 +14,9 @@ import { formatAgentName, type AgentMetadata, type AgentName } from "./types.js"
 
 export const TANDEM_PROVIDER = "tandem";
 
+/** The actions Pacemaker offers for systemd, service and lsb agents. */
+const STANDARD_ACTIONS = ["start", "stop", "status", "monitor", "meta-data"] as const;
+
 export interface ResolvedAgent {
   /** Undefined when the agent cannot be used (an error report says why). */
   metadata?: AgentMetadata;
@@ -70,7 +73,7 @@ function fromBuiltin(name: AgentName, xml: string, source: AgentMetadata["source
 export async function loadAgentMetadata(scripts: AgentScripts, name: AgentName, force: boolean): Promise<ResolvedAgent> {
   const full = formatAgentName(name);
   if (takesNoParameters(name)) {
-    return { metadata: { name, exists: true, parameters: [], actions: [], source: "builtin" }, reports: [] };
+    return { metadata: { name, exists: true, parameters: [], actions: [], operationNames: [...STANDARD_ACTIONS], source: "builtin" }, reports: [] };
   }
   if (name.standard !== "ocf" || name.provider === undefined) {
     return { metadata: voidMetadata(name), reports: [] };

@@ -38,6 +38,11 @@ export interface AgentMetadata {
   exists: boolean;
   parameters: AgentParameter[];
   actions: AgentAction[];
+  /**
+   * Operation names accepted besides `actions`: classes without OCF metadata (systemd,
+   * lsb, service) take Pacemaker's standard actions but add no default operations.
+   */
+  operationNames?: string[];
   /** Where the metadata came from, for messages and tests. */
   source: "script" | "builtin" | "fallback" | "none";
 }

@@ -87,6 +87,16 @@ function isoSeconds(text: string): number | undefined {
   return Number.isNaN(ms) ? undefined : Math.floor(ms / 1000);
 }
 
+/** start + a Pacemaker duration (years, months, weeks, days, hours, minutes, seconds), UTC. */
+function addDuration(startSec: number, duration: XmlElement): number {
+  const n = (name: string): number => Number.parseInt(getAttr(duration, name) ?? "0", 10) || 0;
+  const d = new Date(startSec * 1000);
+  d.setUTCFullYear(d.getUTCFullYear() + n("years"));
+  d.setUTCMonth(d.getUTCMonth() + n("months"));
+  d.setUTCDate(d.getUTCDate() + 7 * n("weeks") + n("days"));
+  return Math.floor(d.getTime() / 1000) + 3600 * n("hours") + 60 * n("minutes") + n("seconds");
+}
+
 /**
  * crm_rule --check on a rule: only rules with exactly one date_expression (gt, lt,
  * in_range with start/end) are decided; anything else is unknown (pcs then shows it).
@@ -107,13 +117,20 @@ export function ruleStatus(rule: XmlElement, nowSec: number): RuleStatus {
     case "lt":
       if (endSec === undefined) return "unknown";
       return nowSec < endSec ? "in effect" : "expired";
-    case "in_range":
-      if (firstChild(expr, "duration") !== undefined) return "unknown";
+    case "in_range": {
+      const duration = firstChild(expr, "duration");
       if (start !== undefined && startSec === undefined) return "unknown";
+      if (duration !== undefined) {
+        if (startSec === undefined) return "unknown";
+        const endOfDuration = addDuration(startSec, duration);
+        if (nowSec > endOfDuration) return "expired";
+        return nowSec < startSec ? "not yet in effect" : "in effect";
+      }
       if (end !== undefined && endSec === undefined) return "unknown";
       if (endSec !== undefined && nowSec > endSec) return "expired";
       if (startSec !== undefined && nowSec < startSec) return "not yet in effect";
       return "in effect";
+    }
     default:
       return "unknown";
   }
@@ -268,7 +285,7 @@ function optionWords(el: XmlElement): string[] {
 }
 
 function ticketPlain(el: XmlElement, withId: boolean): string {
-  const role = getAttr(el, "rsc-role") ?? "";
+  const role = primaryRole(getAttr(el, "rsc-role") ?? "");
   const rest = Object.keys(el.attrs)
     .filter((n) => n !== "rsc-role" && n !== "rsc" && n !== "id")
     .sort()

@@ -278,12 +278,13 @@ export interface ColocationRequest {
 
 const COLOCATION_OPTIONS = ["id", "score", "node-attribute", "influence", "rsc-role", "with-rsc-role"] as const;
 
-export function colocationPlain(el: XmlElement, withId: boolean): string {
+/** `normalizeRoles`: listings print Master/Slave as Promoted/Unpromoted; duplicate messages print them raw. */
+export function colocationPlain(el: XmlElement, withId: boolean, normalizeRoles = true): string {
   const parts = [getAttr(el, "rsc") ?? "", "with", getAttr(el, "with-rsc") ?? "", `(score:${getAttr(el, "score") ?? ""})`];
   const rest = Object.entries(el.attrs)
     .filter(([n]) => !["rsc", "with-rsc", "id", "score"].includes(n))
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  for (const [n, v] of rest) parts.push(`(${n}:${v})`);
+  for (const [n, v] of rest) parts.push(`(${n}:${normalizeRoles && (n === "rsc-role" || n === "with-rsc-role") ? primaryRole(v) : v})`);
   if (withId) parts.push(`(id:${getAttr(el, "id") ?? ""})`);
   return parts.join(" ");
 }
@@ -361,7 +362,7 @@ export function addColocationConstraint(original: CibDocument, req: ColocationRe
         roleForCib(capitalize(getAttr(c, "with-rsc-role") ?? "") || "Started", doc),
       ]);
     const dups = constraintElements(doc, "rsc_colocation").filter((c) => !hasSets(c) && key(c) === key(el));
-    if (dups.length > 0) return failed(original, [...reports, duplicate(dups.map((d) => colocationPlain(d, true)))]);
+    if (dups.length > 0) return failed(original, [...reports, duplicate(dups.map((d) => colocationPlain(d, true, false)))]);
   }
   appendChild(constraintsSection(doc), el);
   bumpEpoch(doc);

@@ -3,3 +3,5 @@ import "./cluster.js";
 import "./simulate.js";
 import "./explain.js";
 import "./constraint.js";
+import "./property.js";
+import "./resource.js";
