@@ -372,7 +372,8 @@ function unpackOps(rsc: WRsc, prim: Primitive | undefined, ops: LrmRscOp[], opti
     const expected = expectedRc(op, isProbe);
     const rc = op.rcCode;
     const key = `${task}_${op.intervalMs}`;
-    let failed = op.opStatus !== 0;
+    // Old CIBs record unexpected results as op-status 4 (error); the rc decides, as Pacemaker remaps.
+    let failed = op.opStatus !== 0 && op.opStatus !== 4;
     if (!failed) {
       if (rc === 7) failed = !(isProbe || expected === 7);
       else if (rc === 0) failed = !isProbe && expected !== 0 && !(expected === 7 && task !== "monitor");
