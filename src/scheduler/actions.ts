@@ -150,15 +150,35 @@ export class ActionPlan {
 
   private order(first: WRsc, firstTask: string, then: WRsc, thenTask: string, kind: "Mandatory" | "MandatoryReverse" | "Optional" | "Serialize", reason: string): void {
     if (kind === "Optional" || kind === "Serialize") return;
+    const firstIsClone = first.variant === "clone";
+    const thenIsClone = then.variant === "clone";
+    if (firstIsClone && thenIsClone) {
+      // Clone to clone: interleaved instances pair up per node; otherwise only runnability.
+      const interleave = (kind === "Mandatory" ? then : first).interleave;
+      if (interleave) {
+        for (const fi of first.children) {
+          const fn = instanceNode(fi);
+          for (const ti of then.children) {
+            if (fn === undefined || instanceNode(ti) !== fn) continue;
+            for (const f of this.actsOf(fi, firstTask)) for (const t of this.actsOf(ti, thenTask)) this.edge(f, t, kind === "Mandatory", kind !== "Mandatory", kind === "Mandatory", reason);
+          }
+        }
+        return;
+      }
+      if (kind === "Mandatory") {
+        const firsts = this.actsOf(first, firstTask);
+        for (const t of this.actsOf(then, thenTask)) if (thenTask === "start" && firstTask === "start") this.cloneRunnable.push({ firsts, then: t, reason });
+      }
+      return;
+    }
     const firsts = this.actsOf(first, firstTask);
     const thens = this.actsOf(then, thenTask);
-    const firstIsClone = first.variant === "clone";
     for (const t of thens) {
       if (kind === "Mandatory") {
-        for (const f of firsts) this.edge(f, t, true, false, !firstIsClone, reason);
+        for (const f of firsts) this.edge(f, t, !thenIsClone, false, !firstIsClone, reason);
         if (firstIsClone && thenTask === "start" && firstTask === "start") this.cloneRunnable.push({ firsts, then: t, reason });
       } else {
-        for (const f of firsts) this.edge(f, t, false, true, false, reason);
+        for (const f of firsts) this.edge(f, t, false, !firstIsClone && !thenIsClone, false, reason);
       }
     }
   }
@@ -293,6 +313,11 @@ export class ActionPlan {
     }
     return out;
   }
+}
+
+function instanceNode(inst: WRsc): WNode | undefined {
+  const p = inst.variant === "primitive" ? inst : inst.children[0];
+  return p?.assigned ?? p?.runningOn[0];
 }
 
 function isAlreadyRunning(a: Act): boolean {
