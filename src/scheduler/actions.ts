@@ -156,11 +156,19 @@ export class ActionPlan {
       // Clone to clone: interleaved instances pair up per node; otherwise only runnability.
       const interleave = (kind === "Mandatory" ? then : first).interleave;
       if (interleave) {
-        for (const fi of first.children) {
-          const fn = instanceNode(fi);
-          for (const ti of then.children) {
-            if (fn === undefined || instanceNode(ti) !== fn) continue;
+        for (const ti of then.children) {
+          const tn = instanceNode(ti);
+          let partnered = false;
+          for (const fi of first.children) {
+            const fn = instanceNode(fi);
+            if (fn === undefined || tn !== fn) continue;
+            partnered = true;
             for (const f of this.actsOf(fi, firstTask)) for (const t of this.actsOf(ti, thenTask)) this.edge(f, t, kind === "Mandatory", kind !== "Mandatory", kind === "Mandatory", reason);
+          }
+          // An interleaved instance with no instance of the first clone on its node cannot start.
+          if (!partnered && kind === "Mandatory" && thenTask === "start" && firstTask === "start") {
+            const firsts = this.actsOf(first, firstTask);
+            for (const t of this.actsOf(ti, thenTask)) this.cloneRunnable.push({ firsts, then: t, reason });
           }
         }
         return;
@@ -247,7 +255,7 @@ export class ActionPlan {
         }
       }
       for (const cr of this.cloneRunnable) {
-        if (cr.then.runnable && !isAlreadyRunning(cr.then) && cr.firsts.length > 0 && cr.firsts.every((f) => !f.runnable && !isAlreadyRunning(f))) {
+        if (cr.then.runnable && !isAlreadyRunning(cr.then) && cr.firsts.every((f) => !f.runnable && !isAlreadyRunning(f))) {
           cr.then.runnable = false;
           cr.then.reason = `unrunnable ${cr.firsts[0]?.rsc.id ?? ""} start`;
           changed = true;
@@ -355,6 +363,8 @@ function summarize(p: WRsc, pa: PrimitiveActions, nextRole: Role): SummaryAction
       return [a];
     }
     const a: SummaryAction = { action: "Start", rsc: p.id, node: next.name };
+    // Clone instances that cannot start are not listed (their clone's pseudo action is what blocks).
+    if (!start.runnable && p.instance >= 0) return undefined;
     if (!start.runnable) {
       a.blocked = true;
       if (start.reason !== undefined) a.reason = `due to ${start.reason}`;

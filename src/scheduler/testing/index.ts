@@ -1,1 +1,2 @@
 export { placementDiffs, actionDiffs, type PlacementDoc } from "./compare.js";
+export { generateDifferentialCib } from "./generate.js";
