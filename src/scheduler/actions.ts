@@ -43,6 +43,8 @@ export class ActionPlan {
   readonly acts: Act[] = [];
   readonly edges: Edge[] = [];
   readonly byRsc = new Map<WRsc, PrimitiveActions>();
+  /** Primitives that move by live migration (migrate_to/migrate_from) instead of stop/start. */
+  readonly migrating = new Set<WRsc>();
 
   constructor(private readonly ws: WorkingSet) {}
 
@@ -229,6 +231,34 @@ export class ActionPlan {
     }
   }
 
+  /**
+   * Live migration: a resource with allow-migrate, not failed, moving between two usable
+   * nodes migrates, unless a mandatory ordering makes its start wait for the start of a
+   * resource that really starts (and does not migrate itself).
+   */
+  computeMigrations(): void {
+    for (const [p, pa] of this.byRsc) {
+      const cur = p.runningOn[0];
+      const next = p.assigned;
+      if (!p.allowMigrate || p.failed || !p.managed || p.runningOn.length !== 1 || cur === undefined || next === undefined || cur === next) continue;
+      if (!cur.online || cur.unclean || !isAvailable(next) || !pa.start.runnable) continue;
+      if (p.parent?.variant === "clone" || p.parent?.parent?.variant === "clone") continue;
+      if (p.pendingTask !== undefined) continue;
+      this.migrating.add(p);
+    }
+    let changed = true;
+    while (changed) {
+      changed = false;
+      for (const e of this.edges) {
+        if (!e.impliesThen || e.first.task !== "start" || e.then.task !== "start" || e.first.rsc === e.then.rsc) continue;
+        if (!this.migrating.has(e.then.rsc)) continue;
+        if (e.first.optional || this.migrating.has(e.first.rsc)) continue;
+        this.migrating.delete(e.then.rsc);
+        changed = true;
+      }
+    }
+  }
+
   // ---- propagation ----
 
   propagate(): void {
@@ -238,7 +268,8 @@ export class ActionPlan {
       changed = false;
       rounds++;
       for (const e of this.edges) {
-        if (e.impliesThen && !e.first.optional && e.then.optional && e.then.node !== undefined && e.first.runnable) {
+        const migratingStart = e.first.task === "start" && this.migrating.has(e.first.rsc) && e.first.rsc !== e.then.rsc;
+        if (e.impliesThen && !migratingStart && !e.first.optional && e.then.optional && e.then.node !== undefined && e.first.runnable) {
           e.then.optional = false;
           e.then.reason ??= `required ${e.first.rsc.id} ${e.first.task}`;
           changed = true;
@@ -316,7 +347,7 @@ export class ActionPlan {
     for (const p of this.ws.primitives) {
       const pa = this.byRsc.get(p);
       if (pa === undefined) continue;
-      const s = summarize(p, pa, this.nextRoleOf(p));
+      const s = summarize(p, pa, this.nextRoleOf(p), this.migrating.has(p));
       if (s !== undefined) out.push(...s);
     }
     return out;
@@ -343,7 +374,7 @@ function roleLabel(p: WRsc, role: Role): string | undefined {
   return role;
 }
 
-function summarize(p: WRsc, pa: PrimitiveActions, nextRole: Role): SummaryAction[] | undefined {
+function summarize(p: WRsc, pa: PrimitiveActions, nextRole: Role, migrating: boolean): SummaryAction[] | undefined {
   const out: SummaryAction[] = [];
   const current = p.runningOn;
   const next = p.assigned;
@@ -397,7 +428,7 @@ function summarize(p: WRsc, pa: PrimitiveActions, nextRole: Role): SummaryAction
     return [withReason(a, stop?.reason ?? "node availability")];
   }
   if (next !== cur) {
-    const verb = p.failed ? "Recover" : p.allowMigrate && !promotableOf(p) && p.variant === "primitive" ? "Migrate" : "Move";
+    const verb = p.failed ? "Recover" : migrating ? "Migrate" : "Move";
     const a: SummaryAction = { action: verb, rsc: p.id, from: cur.name, to: next.name };
     if (promotableOf(p)) {
       a.fromRole = curRole;
