@@ -29,6 +29,8 @@ interface Edge {
   impliesThen: boolean;
   impliesFirst: boolean;
   unrunnableBlocks: boolean;
+  /** A symmetrical order: a running "then" whose start becomes unrunnable must stop. */
+  stopsRunning: boolean;
   reason: string;
 }
 
@@ -56,7 +58,7 @@ export class ActionPlan {
 
   private edge(first: Act, then: Act, impliesThen: boolean, impliesFirst: boolean, unrunnableBlocks: boolean, reason: string): void {
     if (first === then) return;
-    this.edges.push({ first, then, impliesThen, impliesFirst, unrunnableBlocks, reason });
+    this.edges.push({ first, then, impliesThen, impliesFirst, unrunnableBlocks, stopsRunning: this.symmetricOrder, reason });
   }
 
   createActions(): void {
@@ -83,7 +85,9 @@ export class ActionPlan {
       stops.push(stop);
     }
     const running = p.runningOn.length === 1 && p.runningOn[0] === next && !p.failed;
-    const start = this.newAct(p, "start", next, next === undefined || running, next !== undefined && managed && isAvailable(next));
+    // An unmanaged resource left running where it is counts as started for its dependents.
+    const startRunnable = next !== undefined && ((managed && isAvailable(next)) || (!managed && running));
+    const start = this.newAct(p, "start", next, next === undefined || running, startRunnable);
     if (next !== undefined && (multiply || p.failed) && p.runningOn.includes(next)) start.optional = false;
     // A start always follows the stops of the same resource; a restart needs both.
     for (const s of stops) {
@@ -143,7 +147,9 @@ export class ActionPlan {
       for (let i = 1; i < g.children.length; i++) {
         const prev = g.children[i - 1] as WRsc;
         const cur = g.children[i] as WRsc;
+        this.symmetricOrder = true;
         this.order(prev, "start", cur, "start", "Mandatory", `group ${g.id}`);
+        this.symmetricOrder = false;
         this.order(cur, "stop", prev, "stop", "MandatoryReverse", `group ${g.id}`);
       }
     }
@@ -170,14 +176,14 @@ export class ActionPlan {
           // An interleaved instance with no instance of the first clone on its node cannot start.
           if (!partnered && kind === "Mandatory" && thenTask === "start" && firstTask === "start") {
             const firsts = this.actsOf(first, firstTask);
-            for (const t of this.actsOf(ti, thenTask)) this.cloneRunnable.push({ firsts, then: t, reason });
+            for (const t of this.actsOf(ti, thenTask)) this.cloneRunnable.push({ firsts, then: t, reason, stopsRunning: this.symmetricOrder });
           }
         }
         return;
       }
       if (kind === "Mandatory") {
         const firsts = this.actsOf(first, firstTask);
-        for (const t of this.actsOf(then, thenTask)) if (thenTask === "start" && firstTask === "start") this.cloneRunnable.push({ firsts, then: t, reason });
+        for (const t of this.actsOf(then, thenTask)) if (thenTask === "start" && firstTask === "start") this.cloneRunnable.push({ firsts, then: t, reason, stopsRunning: this.symmetricOrder });
       }
       return;
     }
@@ -186,14 +192,16 @@ export class ActionPlan {
     for (const t of thens) {
       if (kind === "Mandatory") {
         for (const f of firsts) this.edge(f, t, !thenIsClone, false, !firstIsClone, reason);
-        if (firstIsClone && thenTask === "start" && firstTask === "start") this.cloneRunnable.push({ firsts, then: t, reason });
+        if (firstIsClone && thenTask === "start" && firstTask === "start") this.cloneRunnable.push({ firsts, then: t, reason, stopsRunning: this.symmetricOrder });
       } else {
         for (const f of firsts) this.edge(f, t, false, !firstIsClone && !thenIsClone, false, reason);
       }
     }
   }
 
-  private readonly cloneRunnable: { firsts: Act[]; then: Act; reason: string }[] = [];
+  private readonly cloneRunnable: { firsts: Act[]; then: Act; reason: string; stopsRunning: boolean }[] = [];
+  /** Whether the order being expanded is symmetrical (read by edge()). */
+  private symmetricOrder = false;
 
   private unpackOrder(c: OrderConstraint): void {
     const kind = c.orderKind;
@@ -221,7 +229,9 @@ export class ActionPlan {
     const symmetrical = c.symmetrical ?? kind !== "Serialize";
     for (const p of pairs) {
       const reason = `order ${c.id}`;
+      this.symmetricOrder = symmetrical;
       if (kind === "Mandatory") this.order(p.first, p.firstAction, p.then, p.thenAction, "Mandatory", reason);
+      this.symmetricOrder = false;
       if (symmetrical && kind === "Mandatory") {
         const inv = (a: string): string | undefined => ({ start: "stop", stop: "start", promote: "demote", demote: "promote" })[a];
         const fi = inv(p.thenAction);
@@ -279,14 +289,14 @@ export class ActionPlan {
           e.first.reason ??= `required ${e.then.rsc.id} ${e.then.task}`;
           changed = true;
         }
-        if (e.unrunnableBlocks && !e.first.runnable && e.then.runnable && !isAlreadyRunning(e.then)) {
+        if (e.unrunnableBlocks && !e.first.runnable && e.then.runnable && (!isAlreadyRunning(e.then) || e.stopsRunning)) {
           e.then.runnable = false;
           e.then.reason = `unrunnable ${e.first.rsc.id} ${e.first.task}`;
           changed = true;
         }
       }
       for (const cr of this.cloneRunnable) {
-        if (cr.then.runnable && !isAlreadyRunning(cr.then) && cr.firsts.every((f) => !f.runnable && !isAlreadyRunning(f))) {
+        if (cr.then.runnable && (!isAlreadyRunning(cr.then) || cr.stopsRunning) && cr.firsts.every((f) => !f.runnable && !isAlreadyRunning(f))) {
           cr.then.runnable = false;
           cr.then.reason = `unrunnable ${cr.firsts[0]?.rsc.id ?? ""} start`;
           changed = true;
@@ -295,6 +305,16 @@ export class ActionPlan {
       // A restart: a required start where the resource runs needs its stop, and back.
       for (const [p, pa] of this.byRsc) {
         const start = pa.start;
+        if (!start.runnable && start.node !== undefined) {
+          // A running resource that can no longer start where it runs has to stop there.
+          for (const s of pa.stops) {
+            if (s.node === start.node && s.optional) {
+              s.optional = false;
+              s.reason ??= start.reason;
+              changed = true;
+            }
+          }
+        }
         if (!start.optional && start.node !== undefined) {
           for (const s of pa.stops) {
             if (s.node === start.node && s.optional) {
