@@ -62,7 +62,7 @@ function main(argv: string[]): number {
     }
     mkdirSync(dirname(PASSING_FILE), { recursive: true });
     writeFileSync(PASSING_FILE, JSON.stringify(now, null, 1) + "\n");
-    process.stdout.write(`updated ${PASSING_FILE}: placement ${now.placement.length}, actions ${now.actions.length}, text ${now.text?.length ?? 0}\n`);
+    process.stdout.write(`updated ${PASSING_FILE}: placement ${now.placement.length}, actions ${now.actions.length}, text ${now.text?.length ?? 0}, scores ${now.scores?.length ?? 0}\n`);
     return 0;
   }
   if (!existsSync(PASSING_FILE)) return 0;

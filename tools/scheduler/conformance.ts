@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { parseCib, readCib } from "../../src/cib/index.js";
 import { describeError } from "../../src/core/index.js";
 import { resolveNowSec, simulationDateLines } from "../../src/cli/index.js";
-import { renderPlacementJson, renderSimulateText } from "../../src/scheduler/render/index.js";
+import { renderPlacementJson, renderScoreLines, renderSimulateText } from "../../src/scheduler/render/index.js";
 import { actionDiffs, placementDiffs, type PlacementDoc } from "../../src/scheduler/testing/index.js";
 import type { ScheduleInput, ScheduleResult } from "../../src/scheduler/index.js";
 
@@ -25,6 +25,9 @@ export interface CaseResult {
   textOk: boolean;
   /** First differing line of the text, expected then got. */
   textDiff?: string;
+  /** The allocation and promotion scores equal the case's .scores. */
+  scoresOk: boolean;
+  scoresDiff?: string;
   placementDiffs: string[];
   actionDiffs: string[];
   error?: string;
@@ -38,6 +41,7 @@ export interface TierSummary {
   actions: number;
   both: number;
   text: number;
+  scores: number;
 }
 
 export interface ConformanceReport {
@@ -51,6 +55,8 @@ export interface PassingList {
   actions: string[];
   /** Cases whose simulate text matches the .summary byte for byte (optional in old lists). */
   text?: string[];
+  /** Cases whose scores match the .scores file (optional in old lists). */
+  scores?: string[];
 }
 
 interface Tiers {
@@ -103,7 +109,7 @@ export function comparableSummary(summary: string): string[] {
 
 export function runCase(corpus: string, name: string, tier: number, schedule: ScheduleFn, wallClockSec: number): CaseResult {
   const started = performance.now();
-  const result: CaseResult = { name, tier, placementOk: false, actionsOk: false, textOk: false, placementDiffs: [], actionDiffs: [], ms: 0 };
+  const result: CaseResult = { name, tier, placementOk: false, actionsOk: false, textOk: false, scoresOk: false, placementDiffs: [], actionDiffs: [], ms: 0 };
   try {
     const expected = JSON.parse(readFileSync(join(corpus, "cases", `${name}.expected.json`), "utf8")) as ExpectedDoc;
     const model = readCib(parseCib(readFileSync(join(corpus, "cases", `${name}.xml`), "utf8")));
@@ -116,6 +122,12 @@ export function runCase(corpus: string, name: string, tier: number, schedule: Sc
     const at = want.findIndex((line, i) => text[i] !== line);
     const differsAt = at >= 0 ? at : text.length !== want.length ? Math.min(text.length, want.length) : -1;
     result.textOk = differsAt < 0;
+    const scores = renderScoreLines(scheduled.scores);
+    const wantScores = readFileSync(join(corpus, "cases", `${name}.scores`), "utf8").split("\n").filter((l) => l.length > 0);
+    const sAt = wantScores.findIndex((line, i) => scores[i] !== line);
+    const sDiffers = sAt >= 0 ? sAt : scores.length !== wantScores.length ? Math.min(scores.length, wantScores.length) : -1;
+    result.scoresOk = sDiffers < 0;
+    if (sDiffers >= 0) result.scoresDiff = `line ${sDiffers + 1}: expected ${JSON.stringify(wantScores[sDiffers] ?? "<end>")}, got ${JSON.stringify(scores[sDiffers] ?? "<end>")}`;
     if (differsAt >= 0) result.textDiff = `line ${differsAt + 1}: expected ${JSON.stringify(want[differsAt] ?? "<end>")}, got ${JSON.stringify(text[differsAt] ?? "<end>")}`;
     result.placementDiffs = placementDiffs(expected, actual);
     result.actionDiffs = actionDiffs(expected, actual);
@@ -145,6 +157,7 @@ export function runConformance(
       actions: rs.filter((r) => r.actionsOk).length,
       both: rs.filter((r) => r.placementOk && r.actionsOk).length,
       text: rs.filter((r) => r.textOk).length,
+      scores: rs.filter((r) => r.scoresOk).length,
     };
   });
   return { corpus, tiers, cases: results };
@@ -155,6 +168,7 @@ export function passingOf(report: ConformanceReport): PassingList {
     placement: report.cases.filter((c) => c.placementOk).map((c) => c.name).sort(),
     actions: report.cases.filter((c) => c.actionsOk).map((c) => c.name).sort(),
     text: report.cases.filter((c) => c.textOk).map((c) => c.name).sort(),
+    scores: report.cases.filter((c) => c.scoresOk).map((c) => c.name).sort(),
   };
 }
 
@@ -174,6 +188,10 @@ export function regressions(report: ConformanceReport, before: PassingList): str
     const c = byName.get(name);
     if (c !== undefined && !c.textOk) out.push(`text: ${name}`);
   }
+  for (const name of before.scores ?? []) {
+    const c = byName.get(name);
+    if (c !== undefined && !c.scoresOk) out.push(`scores: ${name}`);
+  }
   return out;
 }
 
@@ -188,13 +206,14 @@ export function formatReport(report: ConformanceReport, listMismatches = true, l
   const lines: string[] = [];
   for (const t of report.tiers) {
     if (t.total === 0) continue;
-    lines.push(`tier ${t.tier}: placement ${t.placement}/${t.total}  actions ${t.actions}/${t.total}  both ${t.both}/${t.total}  text ${t.text}/${t.total}`);
+    lines.push(`tier ${t.tier}: placement ${t.placement}/${t.total}  actions ${t.actions}/${t.total}  both ${t.both}/${t.total}  text ${t.text}/${t.total}  scores ${t.scores}/${t.total}`);
   }
   const total = report.cases.length;
   const p = report.cases.filter((c) => c.placementOk).length;
   const a = report.cases.filter((c) => c.actionsOk).length;
   const x = report.cases.filter((c) => c.textOk).length;
-  lines.push(`all:    placement ${p}/${total}  actions ${a}/${total}  text ${x}/${total}`);
+  const sc = report.cases.filter((c) => c.scoresOk).length;
+  lines.push(`all:    placement ${p}/${total}  actions ${a}/${total}  text ${x}/${total}  scores ${sc}/${total}`);
   if (listMismatches) {
     const bad = report.cases.filter((c) => !c.placementOk || !c.actionsOk);
     if (bad.length > 0) lines.push("", "mismatches:");
@@ -210,6 +229,9 @@ export function formatReport(report: ConformanceReport, listMismatches = true, l
       const textBad = report.cases.filter((c) => c.error === undefined && !c.textOk);
       if (textBad.length > 0) lines.push("", "text differences (simulate output vs .summary):");
       for (const c of textBad) lines.push(`  ${c.name} [tier ${c.tier}] ${c.textDiff ?? ""}`);
+      const scoresBad = report.cases.filter((c) => c.error === undefined && !c.scoresOk);
+      if (scoresBad.length > 0) lines.push("", "score differences (simulate -s vs .scores):");
+      for (const c of scoresBad) lines.push(`  ${c.name} [tier ${c.tier}] ${c.scoresDiff ?? ""}`);
     }
   }
   return lines.join("\n") + "\n";
