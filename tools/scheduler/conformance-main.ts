@@ -77,4 +77,8 @@ function main(argv: string[]): number {
   return 0;
 }
 
+// A closed pipe (`| head`) ends the output quietly instead of crashing.
+process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+  if (err.code !== "EPIPE") throw err;
+});
 process.exitCode = main(process.argv.slice(2));

@@ -66,6 +66,9 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
+process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+  if (err.code !== "EPIPE") throw err;
+});
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
