@@ -66,3 +66,18 @@ export function resolveNowSec(model: CibModel, dateText: string | undefined, wal
   }
   return executionDateSec(model.cib, effectiveAttribute(model.properties, "execution-date")) ?? wallClockSec;
 }
+
+/** "2016-04-28 11:50:29Z", as crm_simulate prints the CIB's execution date. */
+function formatUtc(sec: number): string {
+  return new Date(sec * 1000).toISOString().replace("T", " ").replace(/\.\d+Z$/, "Z");
+}
+
+/**
+ * The line crm_simulate prints before the cluster status about the time it simulates:
+ * the -t date as given, or the CIB's execution-date; nothing for the wall clock.
+ */
+export function simulationDateLines(model: CibModel, dateText: string | undefined): string[] {
+  if (dateText !== undefined) return [`Setting effective cluster time: ${dateText}`];
+  const sec = executionDateSec(model.cib, effectiveAttribute(model.properties, "execution-date"));
+  return sec === undefined ? [] : [`Using the original execution date of: ${formatUtc(sec)}`];
+}

@@ -29,6 +29,8 @@ interface Edge {
   impliesThen: boolean;
   impliesFirst: boolean;
   unrunnableBlocks: boolean;
+  /** A symmetrical order: a running "then" whose start becomes unrunnable must stop. */
+  stopsRunning: boolean;
   reason: string;
 }
 
@@ -43,6 +45,8 @@ export class ActionPlan {
   readonly acts: Act[] = [];
   readonly edges: Edge[] = [];
   readonly byRsc = new Map<WRsc, PrimitiveActions>();
+  /** Primitives that move by live migration (migrate_to/migrate_from) instead of stop/start. */
+  readonly migrating = new Set<WRsc>();
 
   constructor(private readonly ws: WorkingSet) {}
 
@@ -54,7 +58,7 @@ export class ActionPlan {
 
   private edge(first: Act, then: Act, impliesThen: boolean, impliesFirst: boolean, unrunnableBlocks: boolean, reason: string): void {
     if (first === then) return;
-    this.edges.push({ first, then, impliesThen, impliesFirst, unrunnableBlocks, reason });
+    this.edges.push({ first, then, impliesThen, impliesFirst, unrunnableBlocks, stopsRunning: this.symmetricOrder, reason });
   }
 
   createActions(): void {
@@ -81,7 +85,9 @@ export class ActionPlan {
       stops.push(stop);
     }
     const running = p.runningOn.length === 1 && p.runningOn[0] === next && !p.failed;
-    const start = this.newAct(p, "start", next, next === undefined || running, next !== undefined && managed && isAvailable(next));
+    // An unmanaged resource left running where it is counts as started for its dependents.
+    const startRunnable = next !== undefined && ((managed && isAvailable(next)) || (!managed && running));
+    const start = this.newAct(p, "start", next, next === undefined || running, startRunnable);
     if (next !== undefined && (multiply || p.failed) && p.runningOn.includes(next)) start.optional = false;
     // A start always follows the stops of the same resource; a restart needs both.
     for (const s of stops) {
@@ -141,7 +147,9 @@ export class ActionPlan {
       for (let i = 1; i < g.children.length; i++) {
         const prev = g.children[i - 1] as WRsc;
         const cur = g.children[i] as WRsc;
+        this.symmetricOrder = true;
         this.order(prev, "start", cur, "start", "Mandatory", `group ${g.id}`);
+        this.symmetricOrder = false;
         this.order(cur, "stop", prev, "stop", "MandatoryReverse", `group ${g.id}`);
       }
     }
@@ -150,20 +158,50 @@ export class ActionPlan {
 
   private order(first: WRsc, firstTask: string, then: WRsc, thenTask: string, kind: "Mandatory" | "MandatoryReverse" | "Optional" | "Serialize", reason: string): void {
     if (kind === "Optional" || kind === "Serialize") return;
+    const firstIsClone = first.variant === "clone";
+    const thenIsClone = then.variant === "clone";
+    if (firstIsClone && thenIsClone) {
+      // Clone to clone: interleaved instances pair up per node; otherwise only runnability.
+      const interleave = (kind === "Mandatory" ? then : first).interleave;
+      if (interleave) {
+        for (const ti of then.children) {
+          const tn = instanceNode(ti);
+          let partnered = false;
+          for (const fi of first.children) {
+            const fn = instanceNode(fi);
+            if (fn === undefined || tn !== fn) continue;
+            partnered = true;
+            for (const f of this.actsOf(fi, firstTask)) for (const t of this.actsOf(ti, thenTask)) this.edge(f, t, kind === "Mandatory", kind !== "Mandatory", kind === "Mandatory", reason);
+          }
+          // An interleaved instance with no instance of the first clone on its node cannot start.
+          if (!partnered && kind === "Mandatory" && thenTask === "start" && firstTask === "start") {
+            const firsts = this.actsOf(first, firstTask);
+            for (const t of this.actsOf(ti, thenTask)) this.cloneRunnable.push({ firsts, then: t, reason, stopsRunning: this.symmetricOrder });
+          }
+        }
+        return;
+      }
+      if (kind === "Mandatory") {
+        const firsts = this.actsOf(first, firstTask);
+        for (const t of this.actsOf(then, thenTask)) if (thenTask === "start" && firstTask === "start") this.cloneRunnable.push({ firsts, then: t, reason, stopsRunning: this.symmetricOrder });
+      }
+      return;
+    }
     const firsts = this.actsOf(first, firstTask);
     const thens = this.actsOf(then, thenTask);
-    const firstIsClone = first.variant === "clone";
     for (const t of thens) {
       if (kind === "Mandatory") {
-        for (const f of firsts) this.edge(f, t, true, false, !firstIsClone, reason);
-        if (firstIsClone && thenTask === "start" && firstTask === "start") this.cloneRunnable.push({ firsts, then: t, reason });
+        for (const f of firsts) this.edge(f, t, !thenIsClone, false, !firstIsClone, reason);
+        if (firstIsClone && thenTask === "start" && firstTask === "start") this.cloneRunnable.push({ firsts, then: t, reason, stopsRunning: this.symmetricOrder });
       } else {
-        for (const f of firsts) this.edge(f, t, false, true, false, reason);
+        for (const f of firsts) this.edge(f, t, false, !firstIsClone && !thenIsClone, false, reason);
       }
     }
   }
 
-  private readonly cloneRunnable: { firsts: Act[]; then: Act; reason: string }[] = [];
+  private readonly cloneRunnable: { firsts: Act[]; then: Act; reason: string; stopsRunning: boolean }[] = [];
+  /** Whether the order being expanded is symmetrical (read by edge()). */
+  private symmetricOrder = false;
 
   private unpackOrder(c: OrderConstraint): void {
     const kind = c.orderKind;
@@ -191,12 +229,42 @@ export class ActionPlan {
     const symmetrical = c.symmetrical ?? kind !== "Serialize";
     for (const p of pairs) {
       const reason = `order ${c.id}`;
+      this.symmetricOrder = symmetrical;
       if (kind === "Mandatory") this.order(p.first, p.firstAction, p.then, p.thenAction, "Mandatory", reason);
+      this.symmetricOrder = false;
       if (symmetrical && kind === "Mandatory") {
         const inv = (a: string): string | undefined => ({ start: "stop", stop: "start", promote: "demote", demote: "promote" })[a];
         const fi = inv(p.thenAction);
         const ti = inv(p.firstAction);
         if (fi !== undefined && ti !== undefined) this.order(p.then, fi, p.first, ti, "MandatoryReverse", reason);
+      }
+    }
+  }
+
+  /**
+   * Live migration: a resource with allow-migrate, not failed, moving between two usable
+   * nodes migrates, unless a mandatory ordering makes its start wait for the start of a
+   * resource that really starts (and does not migrate itself).
+   */
+  computeMigrations(): void {
+    for (const [p, pa] of this.byRsc) {
+      const cur = p.runningOn[0];
+      const next = p.assigned;
+      if (!p.allowMigrate || p.failed || !p.managed || p.runningOn.length !== 1 || cur === undefined || next === undefined || cur === next) continue;
+      if (!cur.online || cur.unclean || !isAvailable(next) || !pa.start.runnable) continue;
+      if (p.parent?.variant === "clone" || p.parent?.parent?.variant === "clone") continue;
+      if (p.pendingTask !== undefined) continue;
+      this.migrating.add(p);
+    }
+    let changed = true;
+    while (changed) {
+      changed = false;
+      for (const e of this.edges) {
+        if (!e.impliesThen || e.first.task !== "start" || e.then.task !== "start" || e.first.rsc === e.then.rsc) continue;
+        if (!this.migrating.has(e.then.rsc)) continue;
+        if (e.first.optional || this.migrating.has(e.first.rsc)) continue;
+        this.migrating.delete(e.then.rsc);
+        changed = true;
       }
     }
   }
@@ -210,7 +278,8 @@ export class ActionPlan {
       changed = false;
       rounds++;
       for (const e of this.edges) {
-        if (e.impliesThen && !e.first.optional && e.then.optional && e.then.node !== undefined && e.first.runnable) {
+        const migratingStart = e.first.task === "start" && this.migrating.has(e.first.rsc) && e.first.rsc !== e.then.rsc;
+        if (e.impliesThen && !migratingStart && !e.first.optional && e.then.optional && e.then.node !== undefined && e.first.runnable) {
           e.then.optional = false;
           e.then.reason ??= `required ${e.first.rsc.id} ${e.first.task}`;
           changed = true;
@@ -220,14 +289,14 @@ export class ActionPlan {
           e.first.reason ??= `required ${e.then.rsc.id} ${e.then.task}`;
           changed = true;
         }
-        if (e.unrunnableBlocks && !e.first.runnable && e.then.runnable && !isAlreadyRunning(e.then)) {
+        if (e.unrunnableBlocks && !e.first.runnable && e.then.runnable && (!isAlreadyRunning(e.then) || e.stopsRunning)) {
           e.then.runnable = false;
           e.then.reason = `unrunnable ${e.first.rsc.id} ${e.first.task}`;
           changed = true;
         }
       }
       for (const cr of this.cloneRunnable) {
-        if (cr.then.runnable && !isAlreadyRunning(cr.then) && cr.firsts.length > 0 && cr.firsts.every((f) => !f.runnable && !isAlreadyRunning(f))) {
+        if (cr.then.runnable && (!isAlreadyRunning(cr.then) || cr.stopsRunning) && cr.firsts.every((f) => !f.runnable && !isAlreadyRunning(f))) {
           cr.then.runnable = false;
           cr.then.reason = `unrunnable ${cr.firsts[0]?.rsc.id ?? ""} start`;
           changed = true;
@@ -236,6 +305,16 @@ export class ActionPlan {
       // A restart: a required start where the resource runs needs its stop, and back.
       for (const [p, pa] of this.byRsc) {
         const start = pa.start;
+        if (!start.runnable && start.node !== undefined) {
+          // A running resource that can no longer start where it runs has to stop there.
+          for (const s of pa.stops) {
+            if (s.node === start.node && s.optional) {
+              s.optional = false;
+              s.reason ??= start.reason;
+              changed = true;
+            }
+          }
+        }
         if (!start.optional && start.node !== undefined) {
           for (const s of pa.stops) {
             if (s.node === start.node && s.optional) {
@@ -288,11 +367,16 @@ export class ActionPlan {
     for (const p of this.ws.primitives) {
       const pa = this.byRsc.get(p);
       if (pa === undefined) continue;
-      const s = summarize(p, pa, this.nextRoleOf(p));
+      const s = summarize(p, pa, this.nextRoleOf(p), this.migrating.has(p));
       if (s !== undefined) out.push(...s);
     }
     return out;
   }
+}
+
+function instanceNode(inst: WRsc): WNode | undefined {
+  const p = inst.variant === "primitive" ? inst : inst.children[0];
+  return p?.assigned ?? p?.runningOn[0];
 }
 
 function isAlreadyRunning(a: Act): boolean {
@@ -310,7 +394,7 @@ function roleLabel(p: WRsc, role: Role): string | undefined {
   return role;
 }
 
-function summarize(p: WRsc, pa: PrimitiveActions, nextRole: Role): SummaryAction[] | undefined {
+function summarize(p: WRsc, pa: PrimitiveActions, nextRole: Role, migrating: boolean): SummaryAction[] | undefined {
   const out: SummaryAction[] = [];
   const current = p.runningOn;
   const next = p.assigned;
@@ -330,6 +414,8 @@ function summarize(p: WRsc, pa: PrimitiveActions, nextRole: Role): SummaryAction
       return [a];
     }
     const a: SummaryAction = { action: "Start", rsc: p.id, node: next.name };
+    // Clone instances that cannot start are not listed (their clone's pseudo action is what blocks).
+    if (!start.runnable && p.instance >= 0) return undefined;
     if (!start.runnable) {
       a.blocked = true;
       if (start.reason !== undefined) a.reason = `due to ${start.reason}`;
@@ -362,7 +448,7 @@ function summarize(p: WRsc, pa: PrimitiveActions, nextRole: Role): SummaryAction
     return [withReason(a, stop?.reason ?? "node availability")];
   }
   if (next !== cur) {
-    const verb = p.failed ? "Recover" : p.allowMigrate && !promotableOf(p) && p.variant === "primitive" ? "Migrate" : "Move";
+    const verb = p.failed ? "Recover" : migrating ? "Migrate" : "Move";
     const a: SummaryAction = { action: verb, rsc: p.id, from: cur.name, to: next.name };
     if (promotableOf(p)) {
       a.fromRole = curRole;

@@ -420,7 +420,7 @@ export class Assigner {
 
   private addDependentScores(c: Colocation, target: WRsc): void {
     if (!c.influence) return;
-    const work = this.addColocatedNodeScores(c.dependent, target, target.allowed, c, c.score / INFINITY, true, target.variant === "clone");
+    const work = this.addColocatedNodeScores(c.dependent, target, target.allowed, c, c.score / INFINITY, target.variant === "clone", true);
     if (work !== undefined) {
       for (const [name, score] of work) {
         const old = target.allowed.get(name) ?? 0;
@@ -458,7 +458,7 @@ export class Assigner {
       for (const other of this.withThisColocations(source)) {
         if (!other.influence) continue;
         const otherFactor = (factor * other.score) / INFINITY;
-        const next = this.addColocatedNodeScores(other.dependent, target, result, other, otherFactor, false, false);
+        const next = this.addColocatedNodeScores(other.dependent, target, result, other, otherFactor, onlyPositive, true);
         if (next !== undefined) result = next;
       }
     } else if (selectActive) {
@@ -488,7 +488,11 @@ export class Assigner {
       const n = this.ws.nodeByName.get(name);
       const value = n?.attrs.get(attr) ?? "";
       const score = byValue.get(value) ?? MINUS_INFINITY;
-      if (factor < 0 && score < 0) continue;
+      if (factor < 0 && score < 0) {
+        // A double negative counts only when the dependent can run on a single node.
+        if (c.primary.stickiness >= -score || !c.influence || !this.allowedOnOne(c.dependent)) continue;
+      }
+      if (weight === INFINITY_HACK) continue;
       const deltaF = factor * score;
       let delta = deltaF < 0 ? Math.trunc(deltaF - 0.5) : Math.trunc(deltaF + 0.5);
       if (delta === 0 && score !== 0) delta = factor > 0 ? 1 : factor < 0 ? -1 : 0;
@@ -500,6 +504,12 @@ export class Assigner {
       if (onlyPositive && newScore < 0 && weight === 0) continue;
       work.set(name, newScore);
     }
+  }
+
+  private allowedOnOne(rsc: WRsc): boolean {
+    let n = 0;
+    for (const score of rsc.allowed.values()) if (score >= 0 && ++n > 1) return false;
+    return n === 1;
   }
 
   // ---- groups ----

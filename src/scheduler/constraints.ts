@@ -131,6 +131,8 @@ export function applyLocations(ws: WorkingSet, cib: CibModel): PromotionLocation
       }
     }
   }
+  // Resources no longer configured (and surplus clone instances) may only stop.
+  for (const p of ws.primitives) if (p.orphan) for (const n of ws.nodes) addLocation(p, n, MINUS_INFINITY, "orphaned (no longer configured)");
   for (const b of ws.bans) addLocationRecursive(cloneOf(b.rsc) !== undefined && !cloneOf(b.rsc)!.unique ? cloneOf(b.rsc)! : b.rsc, b.node, MINUS_INFINITY, b.source);
   return promoted;
 }

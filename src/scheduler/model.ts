@@ -184,6 +184,8 @@ export interface WorkingSet {
   /** All primitives (instances included), unpack order. */
   primitives: WRsc[];
   colocations: Colocation[];
+  /** Clone of each configured child primitive id (also for clones with no instance). */
+  cloneByChildId: Map<string, WRsc>;
   /** History entries for resources no longer configured. */
   orphans: WRsc[];
   /** Bans found while unpacking (on-fail=ban, not installed), applied with the constraints. */

@@ -31,6 +31,7 @@ export function schedule(input: ScheduleInput): ScheduleResult {
   const plan = new ActionPlan(ws);
   plan.createActions();
   plan.createOrderings(input.cib);
+  plan.computeMigrations();
   plan.propagate();
 
   const summary = plan.summary();

@@ -88,8 +88,8 @@ export function unpackOptions(cib: CibModel, nowSec: number): Options {
     haveFencing,
     noQuorumPolicy: get("no-quorum-policy") ?? "stop",
     haveQuorum: haveQuorumText === undefined ? false : isTrue(haveQuorumText),
-    stopOrphanResources: boolOf(get("stop-orphan-resources"), true),
-    stopOrphanActions: boolOf(get("stop-orphan-actions"), true),
+    stopOrphanResources: boolOf(get("stop-removed-resources", "stop-orphan-resources"), true),
+    stopOrphanActions: boolOf(get("cancel-removed-actions", "stop-orphan-actions"), true),
     startFailureIsFatal: boolOf(get("start-failure-is-fatal"), true),
     maintenanceMode: boolOf(get("maintenance-mode"), false),
     stopAllResources: boolOf(get("stop-all-resources"), false),
@@ -259,6 +259,9 @@ function buildClone(b: Builder, c: Clone): WRsc {
   r.cloneNodeMax = intOf(meta.get("clone-node-max"), 1);
   const uniqueText = meta.get("globally-unique");
   r.unique = uniqueText === undefined ? r.cloneNodeMax > 1 : isTrue(uniqueText);
+  // Only OCF and fencing agents support unique instances; Pacemaker forces the others anonymous.
+  const childClasses = c.child.kind === "group" ? c.child.children.map((m) => m.class) : [c.child.class];
+  if (childClasses.some((cls) => cls !== "ocf" && cls !== "stonith")) r.unique = false;
   r.promotedMax = intOf(meta.get("promoted-max") ?? meta.get("master-max"), 1);
   r.promotedNodeMax = intOf(meta.get("promoted-node-max") ?? meta.get("master-node-max"), 1);
   r.interleave = isTrue(meta.get("interleave"));
@@ -372,7 +375,8 @@ function unpackOps(rsc: WRsc, prim: Primitive | undefined, ops: LrmRscOp[], opti
     const expected = expectedRc(op, isProbe);
     const rc = op.rcCode;
     const key = `${task}_${op.intervalMs}`;
-    let failed = op.opStatus !== 0;
+    // Old CIBs record unexpected results as op-status 4 (error); the rc decides, as Pacemaker remaps.
+    let failed = op.opStatus !== 0 && op.opStatus !== 4;
     if (!failed) {
       if (rc === 7) failed = !(isProbe || expected === 7);
       else if (rc === 0) failed = !isProbe && expected !== 0 && !(expected === 7 && task !== "monitor");
@@ -521,7 +525,7 @@ function unpackLrmResource(b: Builder, node: WNode, lrm: LrmResource, prims: Map
   if (rsc !== undefined && (rsc.variant !== "primitive" || (cloneOf(rsc) !== undefined && !cloneOf(rsc)!.unique))) rsc = undefined;
   if (rsc === undefined) {
     const first = ws.byId.get(baseId);
-    const clone = first === undefined ? undefined : cloneOf(first);
+    const clone = first === undefined ? ws.cloneByChildId.get(baseId) : cloneOf(first);
     if (clone !== undefined && !clone.unique) {
       rsc = findAnonymousInstance(clone, baseId, node);
       if (rsc === undefined) {
@@ -607,6 +611,7 @@ export function unpack(cib: CibModel, nowSec: number): WorkingSet {
     byId: new Map(),
     primitives: [],
     colocations: [],
+    cloneByChildId: new Map(),
     orphans: [],
     bans: [],
   };
@@ -624,6 +629,7 @@ export function unpack(cib: CibModel, nowSec: number): WorkingSet {
       case "clone":
         cloneConfigs.set(r.id, r);
         w = buildClone(b, r);
+        for (const p of r.child.kind === "group" ? r.child.children : [r.child]) ws.cloneByChildId.set(p.id, w);
         break;
       case "bundle":
         w = undefined;

@@ -1,5 +1,5 @@
 /**
- * `npm run conformance [-- --update] [--tier N] [--case NAME]... [--out FILE] [--quiet]`:
+ * `npm run conformance [-- --update] [--tier N] [--case NAME]... [--out FILE] [--quiet] [--text]`:
  * runs the corpus's tier 1–4 cases through schedule(), prints per-tier matched/total for
  * placement and for actions with the mismatches, writes the full result as JSON, and
  * fails when a case listed in test/conformance/passing.json no longer passes.
@@ -22,6 +22,7 @@ function corpusDir(): string {
 function main(argv: string[]): number {
   let update = false;
   let quiet = false;
+  let listText = false;
   let maxTier = 4;
   let out = "dist/conformance-result.json";
   const only: string[] = [];
@@ -34,6 +35,7 @@ function main(argv: string[]): number {
     };
     if (a === "--update") update = true;
     else if (a === "--quiet") quiet = true;
+    else if (a === "--text") listText = true;
     else if (a === "--tier") maxTier = Number.parseInt(next(), 10);
     else if (a === "--case") only.push(next());
     else if (a === "--out") out = next();
@@ -46,7 +48,7 @@ function main(argv: string[]): number {
   const started = performance.now();
   const report = runConformance(corpusDir(), schedule, wallClockSec, (name, tier) => tier <= maxTier && (only.length === 0 || only.includes(name)));
   const elapsedMs = performance.now() - started;
-  process.stdout.write(formatReport(report, !quiet));
+  process.stdout.write(formatReport(report, !quiet, listText));
   process.stdout.write(`(${report.cases.length} cases in ${(elapsedMs / 1000).toFixed(1)} s)\n`);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, JSON.stringify({ ...report, elapsedMs: Math.round(elapsedMs) }, null, 1) + "\n");
@@ -60,7 +62,7 @@ function main(argv: string[]): number {
     }
     mkdirSync(dirname(PASSING_FILE), { recursive: true });
     writeFileSync(PASSING_FILE, JSON.stringify(now, null, 1) + "\n");
-    process.stdout.write(`updated ${PASSING_FILE}: placement ${now.placement.length}, actions ${now.actions.length}\n`);
+    process.stdout.write(`updated ${PASSING_FILE}: placement ${now.placement.length}, actions ${now.actions.length}, text ${now.text?.length ?? 0}, scores ${now.scores?.length ?? 0}\n`);
     return 0;
   }
   if (!existsSync(PASSING_FILE)) return 0;
@@ -75,4 +77,8 @@ function main(argv: string[]): number {
   return 0;
 }
 
+// A closed pipe (`| head`) ends the output quietly instead of crashing.
+process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+  if (err.code !== "EPIPE") throw err;
+});
 process.exitCode = main(process.argv.slice(2));

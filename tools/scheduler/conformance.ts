@@ -9,8 +9,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseCib, readCib } from "../../src/cib/index.js";
 import { describeError } from "../../src/core/index.js";
-import { resolveNowSec } from "../../src/cli/index.js";
-import { renderPlacementJson } from "../../src/scheduler/render/index.js";
+import { resolveNowSec, simulationDateLines } from "../../src/cli/index.js";
+import { renderPlacementJson, renderScoreLines, renderSimulateText } from "../../src/scheduler/render/index.js";
 import { actionDiffs, placementDiffs, type PlacementDoc } from "../../src/scheduler/testing/index.js";
 import type { ScheduleInput, ScheduleResult } from "../../src/scheduler/index.js";
 
@@ -21,6 +21,13 @@ export interface CaseResult {
   tier: number;
   placementOk: boolean;
   actionsOk: boolean;
+  /** The simulate text equals the case's .summary (without "Executing Cluster Transition"). */
+  textOk: boolean;
+  /** First differing line of the text, expected then got. */
+  textDiff?: string;
+  /** The allocation and promotion scores equal the case's .scores. */
+  scoresOk: boolean;
+  scoresDiff?: string;
   placementDiffs: string[];
   actionDiffs: string[];
   error?: string;
@@ -33,6 +40,8 @@ export interface TierSummary {
   placement: number;
   actions: number;
   both: number;
+  text: number;
+  scores: number;
 }
 
 export interface ConformanceReport {
@@ -44,6 +53,10 @@ export interface ConformanceReport {
 export interface PassingList {
   placement: string[];
   actions: string[];
+  /** Cases whose simulate text matches the .summary byte for byte (optional in old lists). */
+  text?: string[];
+  /** Cases whose scores match the .scores file (optional in old lists). */
+  scores?: string[];
 }
 
 interface Tiers {
@@ -71,14 +84,51 @@ function dateArg(args: readonly string[] | undefined): string | undefined {
   return i >= 0 ? args[i + 1] : undefined;
 }
 
+/**
+ * A case's .summary as `tandem simulate` prints it: without the "Executing Cluster
+ * Transition" section (Tandem does not execute the graph) and without crm_mon's
+ * "N of M resource instances DISABLED …" line.
+ */
+export function comparableSummary(summary: string): string[] {
+  const lines = summary.replace(/\n+$/, "").split("\n");
+  const out: string[] = [];
+  let skipping = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? "";
+    if (line === "Executing Cluster Transition:") skipping = true;
+    if (line === "Revised Cluster Status:") skipping = false;
+    if (skipping) continue;
+    if (/^\d+ of \d+ resource instances DISABLED and \d+ BLOCKED/.test(line)) {
+      if (lines[i + 1] === "") i++;
+      continue;
+    }
+    out.push(line);
+  }
+  return out;
+}
+
 export function runCase(corpus: string, name: string, tier: number, schedule: ScheduleFn, wallClockSec: number): CaseResult {
   const started = performance.now();
-  const result: CaseResult = { name, tier, placementOk: false, actionsOk: false, placementDiffs: [], actionDiffs: [], ms: 0 };
+  const result: CaseResult = { name, tier, placementOk: false, actionsOk: false, textOk: false, scoresOk: false, placementDiffs: [], actionDiffs: [], ms: 0 };
   try {
     const expected = JSON.parse(readFileSync(join(corpus, "cases", `${name}.expected.json`), "utf8")) as ExpectedDoc;
     const model = readCib(parseCib(readFileSync(join(corpus, "cases", `${name}.xml`), "utf8")));
-    const nowSec = resolveNowSec(model, dateArg(expected.crm_simulate_args), wallClockSec);
-    const actual = renderPlacementJson(schedule({ cib: model, nowSec })) as unknown as PlacementDoc;
+    const date = dateArg(expected.crm_simulate_args);
+    const nowSec = resolveNowSec(model, date, wallClockSec);
+    const scheduled = schedule({ cib: model, nowSec });
+    const actual = renderPlacementJson(scheduled) as unknown as PlacementDoc;
+    const text = renderSimulateText(scheduled, { preamble: simulationDateLines(model, date) }).replace(/\n+$/, "").split("\n");
+    const want = comparableSummary(readFileSync(join(corpus, "cases", `${name}.summary`), "utf8"));
+    const at = want.findIndex((line, i) => text[i] !== line);
+    const differsAt = at >= 0 ? at : text.length !== want.length ? Math.min(text.length, want.length) : -1;
+    result.textOk = differsAt < 0;
+    const scores = renderScoreLines(scheduled.scores);
+    const wantScores = readFileSync(join(corpus, "cases", `${name}.scores`), "utf8").split("\n").filter((l) => l.length > 0);
+    const sAt = wantScores.findIndex((line, i) => scores[i] !== line);
+    const sDiffers = sAt >= 0 ? sAt : scores.length !== wantScores.length ? Math.min(scores.length, wantScores.length) : -1;
+    result.scoresOk = sDiffers < 0;
+    if (sDiffers >= 0) result.scoresDiff = `line ${sDiffers + 1}: expected ${JSON.stringify(wantScores[sDiffers] ?? "<end>")}, got ${JSON.stringify(scores[sDiffers] ?? "<end>")}`;
+    if (differsAt >= 0) result.textDiff = `line ${differsAt + 1}: expected ${JSON.stringify(want[differsAt] ?? "<end>")}, got ${JSON.stringify(text[differsAt] ?? "<end>")}`;
     result.placementDiffs = placementDiffs(expected, actual);
     result.actionDiffs = actionDiffs(expected, actual);
     result.placementOk = result.placementDiffs.length === 0;
@@ -106,6 +156,8 @@ export function runConformance(
       placement: rs.filter((r) => r.placementOk).length,
       actions: rs.filter((r) => r.actionsOk).length,
       both: rs.filter((r) => r.placementOk && r.actionsOk).length,
+      text: rs.filter((r) => r.textOk).length,
+      scores: rs.filter((r) => r.scoresOk).length,
     };
   });
   return { corpus, tiers, cases: results };
@@ -115,6 +167,8 @@ export function passingOf(report: ConformanceReport): PassingList {
   return {
     placement: report.cases.filter((c) => c.placementOk).map((c) => c.name).sort(),
     actions: report.cases.filter((c) => c.actionsOk).map((c) => c.name).sort(),
+    text: report.cases.filter((c) => c.textOk).map((c) => c.name).sort(),
+    scores: report.cases.filter((c) => c.scoresOk).map((c) => c.name).sort(),
   };
 }
 
@@ -130,6 +184,14 @@ export function regressions(report: ConformanceReport, before: PassingList): str
     const c = byName.get(name);
     if (c !== undefined && !c.actionsOk) out.push(`actions: ${name}`);
   }
+  for (const name of before.text ?? []) {
+    const c = byName.get(name);
+    if (c !== undefined && !c.textOk) out.push(`text: ${name}`);
+  }
+  for (const name of before.scores ?? []) {
+    const c = byName.get(name);
+    if (c !== undefined && !c.scoresOk) out.push(`scores: ${name}`);
+  }
   return out;
 }
 
@@ -140,16 +202,18 @@ function firstDiff(diffs: readonly string[]): string {
 }
 
 /** The human summary: per tier counts, then one line per mismatch. */
-export function formatReport(report: ConformanceReport, listMismatches = true): string {
+export function formatReport(report: ConformanceReport, listMismatches = true, listText = false): string {
   const lines: string[] = [];
   for (const t of report.tiers) {
     if (t.total === 0) continue;
-    lines.push(`tier ${t.tier}: placement ${t.placement}/${t.total}  actions ${t.actions}/${t.total}  both ${t.both}/${t.total}`);
+    lines.push(`tier ${t.tier}: placement ${t.placement}/${t.total}  actions ${t.actions}/${t.total}  both ${t.both}/${t.total}  text ${t.text}/${t.total}  scores ${t.scores}/${t.total}`);
   }
   const total = report.cases.length;
   const p = report.cases.filter((c) => c.placementOk).length;
   const a = report.cases.filter((c) => c.actionsOk).length;
-  lines.push(`all:    placement ${p}/${total}  actions ${a}/${total}`);
+  const x = report.cases.filter((c) => c.textOk).length;
+  const sc = report.cases.filter((c) => c.scoresOk).length;
+  lines.push(`all:    placement ${p}/${total}  actions ${a}/${total}  text ${x}/${total}  scores ${sc}/${total}`);
   if (listMismatches) {
     const bad = report.cases.filter((c) => !c.placementOk || !c.actionsOk);
     if (bad.length > 0) lines.push("", "mismatches:");
@@ -160,6 +224,14 @@ export function formatReport(report: ConformanceReport, listMismatches = true): 
       }
       if (!c.placementOk) lines.push(`  ${c.name} [tier ${c.tier}] placement: ${firstDiff(c.placementDiffs)}`);
       if (!c.actionsOk) lines.push(`  ${c.name} [tier ${c.tier}] actions: ${firstDiff(c.actionDiffs)}`);
+    }
+    if (listText) {
+      const textBad = report.cases.filter((c) => c.error === undefined && !c.textOk);
+      if (textBad.length > 0) lines.push("", "text differences (simulate output vs .summary):");
+      for (const c of textBad) lines.push(`  ${c.name} [tier ${c.tier}] ${c.textDiff ?? ""}`);
+      const scoresBad = report.cases.filter((c) => c.error === undefined && !c.scoresOk);
+      if (scoresBad.length > 0) lines.push("", "score differences (simulate -s vs .scores):");
+      for (const c of scoresBad) lines.push(`  ${c.name} [tier ${c.tier}] ${c.scoresDiff ?? ""}`);
     }
   }
   return lines.join("\n") + "\n";

@@ -11,3 +11,11 @@ export {
   type ScheduleFn,
   type TierSummary,
 } from "./conformance.js";
+export {
+  runDifferential,
+  summarize,
+  formatDifferential,
+  type SeedResult,
+  type DifferentialSummary,
+  type DifferentialOptions,
+} from "./differential.js";

@@ -131,7 +131,7 @@ async function explain(ctx: CommandContext, args: string[]): Promise<number> {
   if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0] ?? ""}'`, USAGE);
   const node = ctx.options.flags.get("node");
   if (node === true) throw new UsageError("option --node requires a node name", USAGE);
-  const result = await runSimulation(ctx, USAGE);
+  const { result } = await runSimulation(ctx, USAGE);
   const e = explainResource(result, id, node);
   switch (ctx.options.outputFormat) {
     case "json":

@@ -12,7 +12,7 @@ import { schedule, type ScheduleResult } from "../../scheduler/index.js";
 import { renderPlacementJson, renderSimulateText } from "../../scheduler/render/index.js";
 import { checkFlags, UsageError, type CommandContext } from "../context.js";
 import { registerGroup } from "../registry.js";
-import { resolveNowSec } from "../sim-date.js";
+import { resolveNowSec, simulationDateLines } from "../sim-date.js";
 
 const USAGE = `Usage: tandem simulate -x FILE [-s] [-t DATE] [--output-format=text|json]
 Simulate the scheduler on a CIB, as crm_simulate -S does
@@ -49,18 +49,18 @@ export async function loadSimulationCib(ctx: CommandContext, usage: string): Pro
 }
 
 /** Loads the CIB and runs the scheduler at the requested time. */
-export async function runSimulation(ctx: CommandContext, usage: string): Promise<ScheduleResult> {
+export async function runSimulation(ctx: CommandContext, usage: string): Promise<{ result: ScheduleResult; dateLines: string[] }> {
   const model = await loadSimulationCib(ctx, usage);
   const date = ctx.options.flags.get("date");
   if (date === true) throw new UsageError("option -t requires a date", usage);
   const nowSec = resolveNowSec(model, date, Math.floor(Date.now() / 1000));
-  return schedule({ cib: model, nowSec });
+  return { result: schedule({ cib: model, nowSec }), dateLines: simulationDateLines(model, date) };
 }
 
 async function simulate(ctx: CommandContext, args: string[]): Promise<number> {
   checkFlags(ctx, ["xml-file", "show-scores", "date"], USAGE);
   if (args.length > 0) throw new UsageError(`unexpected argument '${args[0] ?? ""}'`, USAGE);
-  const result = await runSimulation(ctx, USAGE);
+  const { result, dateLines } = await runSimulation(ctx, USAGE);
   const showScores = ctx.options.flags.has("show-scores");
   switch (ctx.options.outputFormat) {
     case "json": {
@@ -77,7 +77,7 @@ async function simulate(ctx: CommandContext, args: string[]): Promise<number> {
       return 0;
     }
     case "text":
-      ctx.output.out(renderSimulateText(result, { showScores }));
+      ctx.output.out(renderSimulateText(result, { showScores, preamble: dateLines }));
       return 0;
     case "cmd":
       throw new UsageError("--output-format=cmd is not supported by simulate", USAGE);

@@ -152,9 +152,11 @@ export function placementAction(a: SummaryAction, anonymous: ReadonlySet<string>
       out.role = role(a.role);
     }
   }
-  if (a.blocked === true) out.blocked = true;
+  // pcmkcorpus.py only recognizes a bare trailing "blocked"; "due to X (blocked)" stays
+  // part of the reason and sets no flag.
   const reason = bareReason(a.reason);
-  if (reason !== undefined) out.reason = `due to ${reason}`;
+  if (reason !== undefined) out.reason = a.blocked === true ? `due to ${reason} (blocked)` : `due to ${reason}`;
+  else if (a.blocked === true) out.blocked = true;
   return out;
 }
 

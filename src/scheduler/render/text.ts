@@ -162,11 +162,13 @@ export function renderScoreLines(scores: readonly ScoreLine[]): string[] {
 
 export interface SimulateTextOptions {
   showScores?: boolean;
+  /** Lines printed first (crm_simulate's "Using the original execution date of: …"). */
+  preamble?: readonly string[];
 }
 
 /** The whole `tandem simulate` text output. */
 export function renderSimulateText(result: ScheduleResult, options: SimulateTextOptions = {}): string {
-  const lines = ["Current cluster status:", ...renderClusterStatus(result.current), ""];
+  const lines = [...(options.preamble ?? []), "Current cluster status:", ...renderClusterStatus(result.current), ""];
   if (options.showScores === true) lines.push("Allocation Scores:", ...renderScoreLines(result.scores), "");
   lines.push("Transition Summary:", ...renderSummaryLines(result.summary), "");
   lines.push("Revised Cluster Status:", ...renderClusterStatus(result.revised));

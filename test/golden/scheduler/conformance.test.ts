@@ -18,7 +18,11 @@ test("every case that passed conformance before still passes", () => {
   const detail = lost.map((l) => {
     const name = l.slice(l.indexOf(": ") + 2);
     const c = report.cases.find((x) => x.name === name);
-    const why = c?.error ?? (l.startsWith("placement") ? c?.placementDiffs[0] : c?.actionDiffs[0]) ?? "";
+    const kind = l.slice(0, l.indexOf(":"));
+    const why =
+      c?.error ??
+      (kind === "placement" ? c?.placementDiffs[0] : kind === "actions" ? c?.actionDiffs[0] : kind === "text" ? c?.textDiff : c?.scoresDiff) ??
+      "";
     return `${l}: ${why}`;
   });
   assert.deepEqual(detail, [], `conformance regressions:\n${detail.join("\n")}`);

@@ -107,8 +107,13 @@ test("summary actions take pcmkcorpus.py's forms", () => {
     action: "Start",
     rsc: "b",
     node: "n1",
+    reason: "due to unrunnable a start (blocked)",
+  });
+  assert.deepEqual(placementAction({ action: "Start", rsc: "b", node: "n1", blocked: true }, anon), {
+    action: "Start",
+    rsc: "b",
+    node: "n1",
     blocked: true,
-    reason: "due to unrunnable a start",
   });
   assert.deepEqual(placementAction({ action: "Fence", node: "n3", fenceType: "off", reason: "x" }, anon), { action: "Fence", type: "off", node: "n3" });
 });
