@@ -10,4 +10,4 @@ export { parseUnitText, buildServiceUnit, splitWords, expandExecWords, parseEnvi
 export type { ServiceUnit, ExecCommand, ServiceType, KillMode } from "./systemd/unit-file.js";
 export { BuiltinDummyAgent } from "./builtin/dummy.js";
 export { BuiltinWebserverAgent, httpGet } from "./builtin/webserver.js";
-export { isProcessAlive, procStat } from "./proc.js";
+export { groupMembers, isProcessAlive, procStat } from "./proc.js";

@@ -81,6 +81,8 @@ export class OcfScriptAgent implements AgentRunner {
       env: ocfEnvironment(request, this.provider, this.type, this.options),
       cwd: "/",
       timeoutMs: request.timeoutMs,
+      // meta-data is read whole (IPaddr2's is ~20 KiB); other actions keep a tail.
+      ...(request.action === "meta-data" ? { stdoutLimit: 1024 * 1024 } : {}),
       ...(request.signal === undefined ? {} : { signal: request.signal }),
     });
     if (outcome.spawnError !== undefined) {

@@ -20,6 +20,8 @@ export interface ProcessRequest {
   gid?: number;
   timeoutMs: number;
   signal?: AbortSignal;
+  /** How much of stdout to keep (the tail); default 4 KiB, meta-data needs all of it. */
+  stdoutLimit?: number;
   /** Text written to stdin (then closed); stdin is /dev/null otherwise. */
   input?: string;
 }
@@ -68,7 +70,7 @@ export function killGroup(pid: number, signal: NodeJS.Signals): boolean {
 export function runProcess(request: ProcessRequest): Promise<ProcessOutcome> {
   const started = performance.now();
   return new Promise((resolve) => {
-    const stdout = new TailBuffer(TAIL_BYTES);
+    const stdout = new TailBuffer(request.stdoutLimit ?? TAIL_BYTES);
     const stderr = new TailBuffer(64 * 1024);
     let timedOut = false;
     let cancelled = false;

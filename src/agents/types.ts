@@ -111,6 +111,7 @@ export interface AgentResult {
   exitCode: number | null;
   /** Last `ocf-exit-reason:` line on stderr (or the agent's own reason), "" if none. */
   exitReason: string;
+  /** The last 4 KiB of stdout; all of it (up to 1 MiB) for meta-data. */
   stdoutTail: string;
   stderrTail: string;
   durationMs: number;

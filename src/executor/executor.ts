@@ -13,7 +13,7 @@ import { AgentRegistry, OCF_ERR_GENERIC, OCF_ERR_INSTALLED, OCF_NOT_RUNNING, OCF
 import type { AgentAction, AgentRegistryOptions, AgentResult, AgentRunner } from "../agents/index.js";
 import { opDigest } from "./digest.js";
 import { OP_STATUS_CODE } from "./types.js";
-import type { ExecutorEvent, Failcount, OperationRequest, OpRecord, OpStatus, StopAllResult } from "./types.js";
+import type { ExecutorEvent, Failcount, NodeExecutor, OperationRequest, OpRecord, OpStatus, StopAllResult } from "./types.js";
 
 export const DEFAULT_OP_TIMEOUT_MS = 20_000;
 export const INFINITY_FAILCOUNT = 1_000_000;
@@ -59,7 +59,7 @@ function recurringKey(resourceId: string, operation: string, intervalMs: number)
   return `${resourceId}_${operation}_${intervalMs}`;
 }
 
-export class Executor {
+export class Executor implements NodeExecutor {
   readonly nodeName: string;
   readonly registry: AgentRegistry;
   private readonly clock: Clock;
@@ -76,6 +76,9 @@ export class Executor {
   private readonly known = new Map<string, KnownResource>();
   /** Active resources with the sequence number at which they became active. */
   private readonly active = new Map<string, number>();
+  private persistedActive = "";
+  /** Set when the active set or an active resource's parameters changed since the last save. */
+  private activeDirty = false;
   private readonly journalRecords: OpRecord[] = [];
   private readonly lastRcChange = new Map<string, { rc: number; at: number }>();
 
@@ -86,6 +89,42 @@ export class Executor {
     mkdirSync(this.stateDir, { recursive: true });
     this.registry = options.registry ?? new AgentRegistry({ stateDir: this.stateDir, nodeName: options.nodeName, ...options.agents });
     this.newestEpoch = this.readEpoch();
+    this.loadActive();
+  }
+
+  // --- what runs here survives an executor restart (stopAll must still find it) -------
+
+  private activePath(): string {
+    return join(this.stateDir, "active.json");
+  }
+
+  private loadActive(): void {
+    let saved: Array<{ id: string; seq: number; known: KnownResource }>;
+    try {
+      saved = JSON.parse(readFileSync(this.activePath(), "utf8")) as typeof saved;
+    } catch {
+      return;
+    }
+    for (const entry of saved) {
+      this.active.set(entry.id, entry.seq);
+      this.known.set(entry.id, entry.known);
+      this.activeSeq = Math.max(this.activeSeq, entry.seq);
+    }
+  }
+
+  private saveActive(): void {
+    const saved = [...this.active.entries()].flatMap(([id, seq]) => {
+      const known = this.known.get(id);
+      return known === undefined ? [] : [{ id, seq, known }];
+    });
+    this.activeDirty = false;
+    const text = JSON.stringify(saved);
+    if (text === this.persistedActive) return;
+    const path = this.activePath();
+    // Parameters may hold secrets: readable by the daemon's user only.
+    writeFileSync(`${path}.tmp`, text, { mode: 0o600 });
+    renameSync(`${path}.tmp`, path);
+    this.persistedActive = text;
   }
 
   // --- epoch -------------------------------------------------------------------------
@@ -171,9 +210,11 @@ export class Executor {
     const prev = this.known.get(request.resourceId);
     if (request.operation === "stop" && prev !== undefined) {
       this.known.set(request.resourceId, { ...prev, stopTimeoutMs: this.timeoutOf(request) });
+      this.activeDirty ||= this.active.has(request.resourceId);
       return;
     }
     if (request.intervalMs !== undefined && request.intervalMs > 0 && prev !== undefined) return;
+    this.activeDirty ||= this.active.has(request.resourceId);
     this.known.set(request.resourceId, {
       agent: request.agent,
       params: request.params ?? {},
@@ -188,10 +229,10 @@ export class Executor {
     return Number.isFinite(meta) && meta > 0 ? meta : DEFAULT_OP_TIMEOUT_MS;
   }
 
-  private enqueue(request: OperationRequest): Promise<OpRecord> {
+  private enqueue(request: OperationRequest, isCancelled?: () => boolean): Promise<OpRecord> {
     const queuedAt = performance.now();
     const previous = this.queues.get(request.resourceId) ?? Promise.resolve();
-    const next = previous.then(() => this.runNow(request, performance.now() - queuedAt));
+    const next = previous.then(() => this.runNow(request, performance.now() - queuedAt, isCancelled));
     const tail = next.catch(() => undefined);
     this.queues.set(request.resourceId, tail);
     void tail.then(() => {
@@ -200,10 +241,13 @@ export class Executor {
     return next;
   }
 
-  private async runNow(request: OperationRequest, queueTimeMs: number): Promise<OpRecord> {
+  private async runNow(request: OperationRequest, queueTimeMs: number, isCancelled?: () => boolean): Promise<OpRecord> {
     const intervalMs = request.intervalMs ?? 0;
     const timeoutMs = this.timeoutOf(request);
     const params = request.params ?? {};
+    // A recurring run that was waiting in the queue when its monitor was cancelled (by a
+    // stop, say) must not run after that stop and write a stale entry.
+    if (isCancelled?.() === true) return this.record(request, failureResult(OCF_ERR_GENERIC, "cancelled"), "cancelled", queueTimeMs);
     let runner: AgentRunner;
     try {
       runner = this.registry.resolve(request.agent);
@@ -211,11 +255,12 @@ export class Executor {
       if (!isTandemError(err)) throw err;
       const rc = err.code === "AGENT_NOT_FOUND" ? OCF_ERR_INSTALLED : OCF_ERR_GENERIC;
       const r = failureResult(rc, err.message);
-      return this.record(request, r, err.code === "AGENT_NOT_FOUND" ? "not-installed" : "error", queueTimeMs);
+      return this.record(request, r, err.code === "AGENT_NOT_FOUND" ? "not-installed" : "error", queueTimeMs, err.code);
     }
     const controller = new AbortController();
     this.inFlight.set(request.resourceId, controller);
     let r: AgentResult;
+    let errorCode: string | undefined;
     try {
       r = await runner.run({
         resourceId: request.resourceId,
@@ -228,14 +273,16 @@ export class Executor {
     } catch (err) {
       // Agents return values; a throw is an I/O failure inside the agent class.
       r = failureResult(OCF_ERR_GENERIC, describeError(err));
+      errorCode = "EXEC_AGENT_ERROR";
     } finally {
       if (this.inFlight.get(request.resourceId) === controller) this.inFlight.delete(request.resourceId);
     }
     let status: OpStatus;
     if (r.timedOut) status = "timeout";
     else if (r.cancelled) status = "cancelled";
+    else if (errorCode !== undefined) status = "error";
     else status = "done";
-    return this.record(request, r, status, queueTimeMs);
+    return this.record(request, r, status, queueTimeMs, errorCode);
   }
 
   // --- history -----------------------------------------------------------------------
@@ -244,7 +291,7 @@ export class Executor {
     return request.operation === "monitor" && (request.intervalMs ?? 0) === 0;
   }
 
-  private record(request: OperationRequest, result: AgentResult, status: OpStatus, queueTimeMs: number): OpRecord {
+  private record(request: OperationRequest, result: AgentResult, status: OpStatus, queueTimeMs: number, code?: string): OpRecord {
     const intervalMs = request.intervalMs ?? 0;
     const nowMs = this.clock.nowMs();
     const nowSec = Math.floor(nowMs / 1000);
@@ -286,6 +333,7 @@ export class Executor {
       finishedAtMs: nowMs,
       stdoutTail: result.stdoutTail,
       stderrTail: result.stderrTail,
+      ...(status === "done" ? {} : { errorCode: code ?? (status === "timeout" ? "EXEC_OP_TIMEOUT" : status === "cancelled" ? "EXEC_OP_CANCELLED" : "EXEC_AGENT_ERROR") }),
       ...(request.transitionKey === undefined ? {} : { transitionKey: request.transitionKey }),
     };
     if (status === "cancelled") return rec;
@@ -300,6 +348,7 @@ export class Executor {
       }
     }
     this.updateActive(request, rc, failed);
+    if (this.activeDirty) this.saveActive();
     // A recurring monitor's failure counts once per change (handled in afterRecurringRun).
     if (failed && intervalMs === 0) this.addFailure(request, nowSec);
     this.journalRecords.push(rec);
@@ -311,7 +360,10 @@ export class Executor {
   private updateActive(request: OperationRequest, rc: number, failed: boolean): void {
     const id = request.resourceId;
     const markActive = (): void => {
-      if (!this.active.has(id)) this.active.set(id, ++this.activeSeq);
+      if (!this.active.has(id)) {
+        this.active.set(id, ++this.activeSeq);
+        this.activeDirty = true;
+      }
     };
     switch (request.operation) {
       case "start":
@@ -322,12 +374,12 @@ export class Executor {
         markActive();
         return;
       case "stop":
-        if (!failed) this.active.delete(id);
+        if (!failed) this.activeDirty = this.active.delete(id) || this.activeDirty;
         return;
       case "monitor":
       case "status":
         if (rc === OCF_SUCCESS || rc === OCF_RUNNING_PROMOTED) markActive();
-        else if (rc === OCF_NOT_RUNNING && this.isProbe(request)) this.active.delete(id);
+        else if (rc === OCF_NOT_RUNNING && this.isProbe(request)) this.activeDirty = this.active.delete(id) || this.activeDirty;
         return;
       case "reload":
       case "reload-agent":
@@ -372,7 +424,7 @@ export class Executor {
     rec.timer = setTimeout(() => {
       rec.timer = undefined;
       if (rec.cancelled) return;
-      this.enqueue(rec.request).then(
+      this.enqueue(rec.request, () => rec.cancelled).then(
         (r) => this.afterRecurringRun(rec, r, true),
         () => this.afterRecurringRun(rec, { ...record, failed: true }, true),
       );
@@ -415,6 +467,11 @@ export class Executor {
   /** Every completed operation, oldest first (bounded), for audits such as "never active twice". */
   journal(): readonly OpRecord[] {
     return this.journalRecords;
+  }
+
+  /** Every failcount on this node (for the `fail-count-…` transient attributes). */
+  allFailcounts(): Failcount[] {
+    return [...this.failcounts.values()];
   }
 
   failcount(resourceId: string): Failcount[] {

@@ -69,6 +69,11 @@ export interface OpRecord extends Omit<LrmRscOp, "raw"> {
   finishedAtMs: number;
   stdoutTail: string;
   stderrTail: string;
+  /**
+   * Set when the operation did not run to completion (op-status other than `done`): a
+   * stable code from docs/errors.md (EXEC_OP_TIMEOUT, EXEC_OP_CANCELLED, AGENT_NOT_FOUND, …).
+   */
+  errorCode?: string;
 }
 
 export type ExecutorEvent =
@@ -92,4 +97,24 @@ export interface StopAllResult {
   /** Resources never asked to stop because the deadline passed first. */
   skipped: string[];
   durationMs: number;
+}
+
+/**
+ * The port the controller drives (the real Executor, or a fake in the controller's unit
+ * tests). Everything the DC needs from a node's executor, nothing more.
+ */
+export interface NodeExecutor {
+  readonly nodeName: string;
+  /** The newest DC epoch seen. */
+  readonly epoch: number;
+  execute(request: OperationRequest): Promise<OpRecord>;
+  cancelRecurring(resourceId: string, operation: string, intervalMs: number): boolean;
+  history(resourceId?: string): OpRecord[];
+  failcount(resourceId: string): Failcount[];
+  allFailcounts(): Failcount[];
+  cleanup(resourceId: string, epoch: number): void;
+  activeResources(): string[];
+  stopAll(deadlineMs: number): Promise<StopAllResult>;
+  resume(epoch: number): void;
+  close(): void;
 }

@@ -368,8 +368,12 @@ export class SupervisedServiceAgent implements AgentRunner {
   private async startForking(unit: ServiceUnit, cmd: ExecCommand, deadline: number): Promise<SupervisedState> {
     const env = this.environment(unit);
     const { pid, exited } = this.spawnMain(unit, cmd, env);
-    const timeout = sleep(Math.max(0, deadline - performance.now())).then(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), Math.max(0, deadline - performance.now()));
+    });
     const done = await Promise.race([exited, timeout]);
+    clearTimeout(timer);
     if (done === undefined) {
       if (pid !== undefined) killGroup(pid, "SIGKILL");
       throw new StepFailure(OCF_ERR_GENERIC, `'${cmd.raw}' did not return within the start timeout`, true);
@@ -402,6 +406,14 @@ export class SupervisedServiceAgent implements AgentRunner {
 
   private async stop(unit: ServiceUnit, opDeadline: number, started: number): Promise<AgentResult> {
     if (this.monitor(unit).rc !== OCF_SUCCESS) {
+      // The main process is gone, but with KillMode=control-group/mixed its group's
+      // leftovers (workers of a dead master) are still the service's: end them too.
+      const stale = this.readState(unit);
+      const ownGroup = procStat(process.pid)?.pgrp;
+      if (stale?.pgid !== undefined && stale.pgid !== ownGroup && unit.killMode !== "process" && unit.killMode !== "none" && groupMembers(stale.pgid).length > 0) {
+        killGroup(stale.pgid, "SIGKILL");
+        await waitFor(() => groupMembers(stale.pgid ?? 0).length === 0, 2000);
+      }
       this.clearState(unit);
       return result(OCF_SUCCESS, started);
     }
