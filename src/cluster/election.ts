@@ -122,7 +122,7 @@ export async function currentLeader(store: Store, cluster: string): Promise<Lead
  */
 export async function campaign(options: ElectionOptions, abort?: AbortSignal): Promise<Leadership> {
   const { store, cluster, candidate, lease } = options;
-  if (lease.state !== "held") throw new TandemError("CLUSTER_NOT_LEADER", "cannot campaign without a live lease");
+  lease.assertHeld();
   const prefix = electionPrefix(cluster);
   const key = `${prefix}${lease.id}`;
   const created = await store.txn({

@@ -15,7 +15,7 @@
  * already gone on the server: lost at once.
  */
 import { type Clock, systemClock, TandemError } from "../core/index.js";
-import { isStoreError, type LeaseId, type Store } from "../store/index.js";
+import { isStoreError, type LeaseId, type Store, storeError } from "../store/index.js";
 import { Listeners } from "./listeners.js";
 import { systemTimers, type TimerHandle, type Timers } from "./timers.js";
 
@@ -128,6 +128,18 @@ export class LeaseKeeper {
   /** Time left before the self-fencing deadline (negative once passed). */
   remainingMs(): number {
     return this.deadlineMs - this.clock.monotonicMs();
+  }
+
+  /**
+   * Throws STORE_LEASE_EXPIRED unless the lease is held and inside its deadline: call it
+   * before acting on behalf of the lease (starting a resource, writing as the DC).
+   */
+  assertHeld(): void {
+    if (this.currentState !== "held" || this.remainingMs() <= 0) {
+      throw storeError("STORE_LEASE_EXPIRED", `lease ${this.id} is ${this.currentState === "held" ? "past its self-fencing deadline" : this.currentState}`, {
+        lease: this.id,
+      });
+    }
   }
 
   /** Listens for the loss; called at once if already lost. Returns an unsubscribe. */

@@ -43,6 +43,10 @@ export interface CallOptions {
 }
 
 /** Why one attempt failed, and whether the request can have reached etcd. */
+function isTlsError(code: string | undefined): boolean {
+  return code !== undefined && (TLS_ERRORS.has(code) || code.startsWith("ERR_SSL_") || code.startsWith("ERR_TLS_"));
+}
+
 class AttemptError extends Error {
   constructor(
     message: string,
@@ -54,6 +58,18 @@ class AttemptError extends Error {
   }
 }
 
+/** Certificate problems: configuration errors, not outages; retrying cannot help. */
+const TLS_ERRORS = new Set([
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+  "EPROTO",
+]);
+
 const UNAVAILABLE_MESSAGES = ["no leader", "leader changed", "request timed out", "too many requests", "not capable", "server stopped", "timed out waiting"];
 
 /** Maps a gRPC status (as the gateway reports it) to a store error. */
@@ -62,6 +78,7 @@ export function grpcToStoreError(code: number | undefined, message: string, endp
   if (message.includes("compacted")) return storeError("STORE_COMPACTED", `etcd: ${message}`, details);
   if (message.includes("future revision")) return storeError("STORE_FUTURE_REVISION", `etcd: ${message}`, details);
   if (message.includes("lease not found")) return storeError("STORE_LEASE_NOT_FOUND", `etcd: ${message}`, details);
+  if (isAuthMissingError(message)) return storeError("STORE_AUTH_FAILED", `etcd: ${message}`, details);
   if (UNAVAILABLE_MESSAGES.some((m) => message.includes(m))) return storeError("STORE_UNAVAILABLE", `etcd at ${endpoint}: ${message}`, details);
   switch (code) {
     case 3: // INVALID_ARGUMENT
@@ -84,6 +101,10 @@ export function grpcToStoreError(code: number | undefined, message: string, endp
 
 function isAuthTokenError(message: string): boolean {
   return message.includes("invalid auth token") || message.includes("user name is empty");
+}
+
+function isAuthMissingError(message: string): boolean {
+  return isAuthTokenError(message) || message.includes("permission denied");
 }
 
 /** Reads the gateway's error body: `{error, message, code}` or `{error: {grpc_code, message}}`. */
@@ -243,7 +264,7 @@ export class EtcdHttp {
       const payload = JSON.stringify(body);
       let connected = false;
       let settled = false;
-      const finish = (error: AttemptError | undefined, value?: JsonObject): void => {
+      const finish = (error: AttemptError | TandemError | undefined, value?: JsonObject): void => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
@@ -305,6 +326,10 @@ export class EtcdHttp {
         else socket.once(endpoint.protocol === "https:" ? "secureConnect" : "connect", () => (connected = true));
       });
       req.on("error", (e: NodeJS.ErrnoException) => {
+        if (isTlsError(e.code)) {
+          finish(storeError("STORE_TLS_FAILED", `${endpoint.origin}: TLS: ${e.message} (${e.code})`, { endpoint: endpoint.origin }));
+          return;
+        }
         const notSent = e.code === "ECONNREFUSED" || e.code === "EHOSTUNREACH" || e.code === "ENETUNREACH" || e.code === "ENOTFOUND";
         finish(new AttemptError(`${endpoint.origin}: ${e.message}`, !notSent && connected, undefined, undefined));
       });
@@ -322,7 +347,7 @@ export class EtcdHttp {
     body: JsonObject,
     onLine: (message: JsonObject) => void,
     onEnd: (error: Error | undefined) => void,
-  ): Promise<() => void> {
+  ): Promise<{ abort: () => void; endpointIndex: number }> {
     if (this.closed) throw storeError("STORE_CLOSED", "the etcd client is closed");
     const index = this.current;
     const endpoint = this.endpoints[index] as URL;
@@ -331,7 +356,7 @@ export class EtcdHttp {
       headers = await this.authHeaders(this.requestTimeoutMs);
     } catch (error) {
       onEnd(error instanceof Error ? error : new Error(String(error)));
-      return () => undefined;
+      return { abort: () => undefined, endpointIndex: index };
     }
     let ended = false;
     const end = (error: Error | undefined): void => {
@@ -383,7 +408,7 @@ export class EtcdHttp {
             }
             const gatewayError = parseGatewayError(parsed);
             if (gatewayError !== undefined) {
-              end(grpcToStoreError(gatewayError.code, gatewayError.message, endpoint.origin));
+              end(this.streamError(gatewayError.code, gatewayError.message, endpoint.origin));
               req.destroy();
               return;
             }
@@ -403,14 +428,40 @@ export class EtcdHttp {
       end(storeError("STORE_UNAVAILABLE", `etcd at ${endpoint.origin}: stream not answered within ${this.requestTimeoutMs} ms`));
       req.destroy();
     }, this.requestTimeoutMs);
-    req.on("error", (e) => end(storeError("STORE_UNAVAILABLE", `etcd at ${endpoint.origin}: ${e.message}`)));
+    req.on("error", (e: NodeJS.ErrnoException) =>
+      end(
+        isTlsError(e.code)
+          ? storeError("STORE_TLS_FAILED", `etcd at ${endpoint.origin}: TLS: ${e.message} (${e.code})`)
+          : storeError("STORE_UNAVAILABLE", `etcd at ${endpoint.origin}: ${e.message}`),
+      ),
+    );
     req.end(payload);
-    return () => {
-      ended = true;
-      clearTimeout(connectTimer);
-      this.streams.delete(req);
-      req.destroy();
+    return {
+      abort: () => {
+        ended = true;
+        clearTimeout(connectTimer);
+        this.streams.delete(req);
+        req.destroy();
+      },
+      endpointIndex: index,
     };
+  }
+
+  /**
+   * Maps an error of a call without built-in retry (streams, probes). An expired token is
+   * dropped and reported as retryable, so the caller's retry authenticates afresh.
+   */
+  private streamError(code: number | undefined, message: string, endpoint: string): TandemError {
+    if (isAuthTokenError(message) && this.options.auth !== undefined) {
+      this.token = undefined;
+      return storeError("STORE_UNAVAILABLE", `etcd at ${endpoint}: auth token expired (${message})`, { endpoint });
+    }
+    return grpcToStoreError(code, message, endpoint);
+  }
+
+  /** Records that an endpoint failed, so the next call or stream starts elsewhere. */
+  markFailed(index: number): void {
+    this.advance(index);
   }
 
   private tlsRequestOptions(): https.RequestOptions {
@@ -436,7 +487,7 @@ export class EtcdHttp {
       return await this.attempt(endpoint, path, body, headers, timeoutMs);
     } catch (error) {
       if (error instanceof AttemptError) {
-        if (error.grpcCode !== undefined) throw grpcToStoreError(error.grpcCode, error.message, endpoint.origin);
+        if (error.grpcCode !== undefined) throw this.streamError(error.grpcCode, error.message, endpoint.origin);
         throw storeError("STORE_UNAVAILABLE", error.message, { endpoint: endpoint.origin });
       }
       throw error;

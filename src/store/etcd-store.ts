@@ -30,7 +30,15 @@ import type {
 } from "./store.js";
 import { NO_LEASE, prefixEnd } from "./store.js";
 
-export type EtcdStoreOptions = EtcdConnectionOptions;
+export interface EtcdStoreOptions extends EtcdConnectionOptions {
+  /**
+   * How often a watch checks that its member still answers (default 2000 ms). etcd ends
+   * streams of a member that loses its leader, but a hung member or a silently dropped
+   * connection would leave a watch waiting forever; a failed probe moves it to another
+   * member, resuming from the next revision.
+   */
+  readonly watchProbeIntervalMs?: number;
+}
 
 const b64 = (text: string): string => Buffer.from(text, "utf8").toString("base64");
 const unb64 = (text: Json | undefined): string => (typeof text === "string" ? Buffer.from(text, "base64").toString("utf8") : "");
@@ -124,8 +132,11 @@ export class EtcdStore implements Store {
   private readonly http: EtcdHttp;
   private readonly watches = new Set<EtcdWatch>();
 
+  private readonly watchProbeIntervalMs: number;
+
   constructor(options: EtcdStoreOptions) {
     this.http = new EtcdHttp(options);
+    this.watchProbeIntervalMs = options.watchProbeIntervalMs ?? 2000;
   }
 
   get endpoints(): readonly string[] {
@@ -238,7 +249,7 @@ export class EtcdStore implements Store {
   }
 
   watch(prefix: string, options: WatchOptions): Watch {
-    const w = new EtcdWatch(this.http, prefix, options, () => this.watches.delete(w));
+    const w = new EtcdWatch(this.http, prefix, options, this.watchProbeIntervalMs, () => this.watches.delete(w));
     this.watches.add(w);
     w.start();
     return w;
@@ -295,11 +306,14 @@ class EtcdWatch implements Watch {
   private abort: (() => void) | undefined;
   private backoffMs = 50;
   private retryTimer: NodeJS.Timeout | undefined;
+  private probeTimer: NodeJS.Timeout | undefined;
+  private generation = 0;
 
   constructor(
     private readonly http: EtcdHttp,
     private readonly prefix: string,
     private readonly options: WatchOptions,
+    private readonly probeIntervalMs: number,
     private readonly onClosed: () => void,
   ) {
     this.next = Math.max(1, options.fromRevision);
@@ -319,11 +333,25 @@ class EtcdWatch implements Watch {
         progress_notify: true,
       },
     };
+    const generation = ++this.generation;
     this.http
-      .openStream("/v3/watch", body, (m) => this.onMessage(m), (e) => this.onEnd(e))
-      .then((abort) => {
-        if (this.closed) abort();
-        else this.abort = abort;
+      .openStream(
+        "/v3/watch",
+        body,
+        (m) => {
+          if (generation === this.generation) this.onMessage(m);
+        },
+        (e) => {
+          if (generation === this.generation) this.onEnd(e);
+        },
+      )
+      .then(({ abort, endpointIndex }) => {
+        if (this.closed || generation !== this.generation) {
+          abort();
+          return;
+        }
+        this.abort = abort;
+        this.scheduleProbe(generation, endpointIndex);
       })
       .catch((error: unknown) => this.fail(error instanceof Error ? error : new Error(String(error))));
   }
@@ -368,11 +396,35 @@ class EtcdWatch implements Watch {
     if (fresh.length > 0) this.options.onEvents({ events: fresh, revision: last });
   }
 
+  /** Checks, every probe interval, that the stream's member still answers a read. */
+  private scheduleProbe(generation: number, endpointIndex: number): void {
+    if (this.probeIntervalMs <= 0) return;
+    clearTimeout(this.probeTimer);
+    this.probeTimer = setTimeout(() => {
+      this.http
+        .callOne(endpointIndex, "/v3/kv/range", { key: b64("/tandem-watch-probe"), count_only: true }, this.http.requestTimeoutMs)
+        .then(
+          () => {
+            if (!this.closed && generation === this.generation) this.scheduleProbe(generation, endpointIndex);
+          },
+          (error: unknown) => {
+            if (this.closed || generation !== this.generation) return;
+            // The member is hung or cut off: drop this stream and resume elsewhere.
+            this.abort?.();
+            this.http.markFailed(endpointIndex);
+            this.onEnd(error instanceof Error ? error : new Error(String(error)));
+          },
+        );
+    }, this.probeIntervalMs);
+  }
+
   private onEnd(error: Error | undefined): void {
     this.abort = undefined;
+    clearTimeout(this.probeTimer);
+    this.generation++;
     if (this.closed) return;
     const code = error !== undefined && "code" in error ? error.code : undefined;
-    if (code === "STORE_AUTH_FAILED" || code === "STORE_BAD_REQUEST" || code === "STORE_CLOSED") {
+    if (code === "STORE_AUTH_FAILED" || code === "STORE_TLS_FAILED" || code === "STORE_BAD_REQUEST" || code === "STORE_CLOSED") {
       this.fail(error as Error);
       return;
     }
@@ -397,6 +449,8 @@ class EtcdWatch implements Watch {
     if (this.closed) return;
     this.closed = true;
     if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
+    clearTimeout(this.probeTimer);
+    this.generation++;
     this.abort?.();
     this.abort = undefined;
     this.onClosed();

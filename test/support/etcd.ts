@@ -6,12 +6,13 @@
  *
  * Tests never assume an etcd is already running. ETCD_BIN overrides the binary.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync } from "node:fs";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import http from "node:http";
+import https from "node:https";
 
 export interface EtcdMember {
   readonly name: string;
@@ -52,6 +53,43 @@ export interface StartEtcdOptions {
   readonly electionMs?: number;
   readonly extraArgs?: readonly string[];
   readonly startTimeoutMs?: number;
+  /** Serve clients over TLS with these PEM files (peers stay on plain loopback HTTP). */
+  readonly tls?: EtcdTestTls;
+}
+
+export interface EtcdTestTls {
+  readonly certFile: string;
+  readonly keyFile: string;
+  readonly caFile: string;
+  /** Require client certificates signed by the CA. */
+  readonly clientCertAuth: boolean;
+  /** A client certificate for the harness's own health checks (needed with clientCertAuth). */
+  readonly clientCertFile?: string;
+  readonly clientKeyFile?: string;
+}
+
+/**
+ * Makes a throwaway CA, a server certificate for 127.0.0.1 and a client certificate with
+ * openssl, in `dir`. Returns the file paths.
+ */
+export function makeTestCertificates(dir: string): { ca: string; serverCert: string; serverKey: string; clientCert: string; clientKey: string } {
+  const run = (args: string[]): void => {
+    const r = spawnSync("openssl", args, { cwd: dir, encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`openssl ${args[0] ?? ""} failed: ${r.stderr}`);
+  };
+  writeFileSync(join(dir, "san.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\n");
+  run(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=tandem-test-ca", "-keyout", "ca.key", "-out", "ca.pem"]);
+  for (const name of ["server", "client"]) {
+    run(["req", "-newkey", "rsa:2048", "-nodes", "-subj", `/CN=tandem-test-${name}`, "-keyout", `${name}.key`, "-out", `${name}.csr`]);
+    run(["x509", "-req", "-in", `${name}.csr`, "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-days", "1", "-extfile", "san.ext", "-out", `${name}.pem`]);
+  }
+  return {
+    ca: join(dir, "ca.pem"),
+    serverCert: join(dir, "server.pem"),
+    serverKey: join(dir, "server.key"),
+    clientCert: join(dir, "client.pem"),
+    clientKey: join(dir, "client.key"),
+  };
 }
 
 const etcdBin = process.env["ETCD_BIN"] ?? "/usr/bin/etcd";
@@ -83,9 +121,18 @@ async function freePort(): Promise<number> {
   });
 }
 
-function getJson(url: string, timeoutMs: number): Promise<unknown> {
+function getJson(url: string, timeoutMs: number, tls?: EtcdTestTls): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const req = http.get(url, { timeout: timeoutMs, agent: false }, (res) => {
+    const get = url.startsWith("https:") ? https.get : http.get;
+    const tlsOptions =
+      tls === undefined
+        ? {}
+        : {
+            ca: readFileSync(tls.caFile),
+            ...(tls.clientCertFile === undefined ? {} : { cert: readFileSync(tls.clientCertFile) }),
+            ...(tls.clientKeyFile === undefined ? {} : { key: readFileSync(tls.clientKeyFile) }),
+          };
+    const req = get(url, { timeout: timeoutMs, agent: false, ...tlsOptions }, (res) => {
       let body = "";
       res.setEncoding("utf8");
       res.on("data", (c: string) => (body += c));
@@ -133,7 +180,7 @@ export async function startEtcd(options: StartEtcdOptions = {}): Promise<EtcdClu
     const name = `m${i}`;
     members.push({
       name,
-      clientUrl: `http://127.0.0.1:${await freePort()}`,
+      clientUrl: `${options.tls === undefined ? "http" : "https"}://127.0.0.1:${await freePort()}`,
       peerUrl: `http://127.0.0.1:${await freePort()}`,
       dataDir: join(base, `${name}.etcd`),
       logFile: join(base, `${name}.log`),
@@ -159,6 +206,14 @@ export async function startEtcd(options: StartEtcdOptions = {}): Promise<EtcdClu
       "--election-timeout", String(electionMs),
       "--logger", "zap",
       "--log-level", "warn",
+      ...(options.tls === undefined
+        ? []
+        : [
+            "--cert-file", options.tls.certFile,
+            "--key-file", options.tls.keyFile,
+            "--trusted-ca-file", options.tls.caFile,
+            ...(options.tls.clientCertAuth ? ["--client-cert-auth"] : []),
+          ]),
       ...(options.extraArgs ?? []),
     ];
     const child = spawn(etcdBin, args, { stdio: ["ignore", log, log] });
@@ -196,7 +251,7 @@ export async function startEtcd(options: StartEtcdOptions = {}): Promise<EtcdClu
       for (;;) {
         if (!running(m)) throw new Error(`etcd member ${m.name} exited during start:\n${tail(m.logFile)}`);
         try {
-          const health = (await getJson(`${m.clientUrl}/health`, 1000)) as { health?: unknown };
+          const health = (await getJson(`${m.clientUrl}/health`, 1000, options.tls)) as { health?: unknown };
           if (health.health === "true" || health.health === true) break;
         } catch {
           /* not listening yet */

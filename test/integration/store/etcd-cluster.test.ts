@@ -105,3 +105,29 @@ test("a watch survives the loss of quorum and sees the writes made after it retu
     watch.close();
   }
 });
+
+test("a watch on a hung member (SIGSTOP) moves to another member and loses nothing", async () => {
+  const store = new EtcdStore({ endpoints: etcd.endpoints, requestTimeoutMs: 500, watchProbeIntervalMs: 300 });
+  clients.push(store);
+  const writer = client([etcd.endpoints[1] as string, etcd.endpoints[2] as string], 3000);
+  const start = await writer.put("/hung/seed", "0");
+  const watch = collectWatch(store, "/hung/", start.revision + 1);
+  try {
+    await writer.put("/hung/a", "1");
+    await watch.waitForEvents(1);
+    etcd.pause(0);
+    const pausedAt = performance.now();
+    await writer.put("/hung/b", "2");
+    await writer.put("/hung/c", "3");
+    await watch.waitForEvents(3, 10_000);
+    console.log(`# watch moved off a hung member in ${(performance.now() - pausedAt).toFixed(0)} ms (probe every 300 ms, timeout 500 ms)`);
+    assert.deepEqual(
+      watch.events.map((e) => e.kv.value),
+      ["1", "2", "3"],
+    );
+  } finally {
+    watch.close();
+    etcd.resume(0);
+    await etcd.waitHealthy();
+  }
+});

@@ -91,3 +91,16 @@ test("timings that cannot protect the lease are refused", () => {
   }
   validateLeaseTiming(3, 1000, 500);
 });
+
+test("assertHeld refuses to act on a lost lease with STORE_LEASE_EXPIRED", async () => {
+  const { timers, store, clock } = setup();
+  const keeper = await LeaseKeeper.grant({ store, ttlSec: 2, safetyMarginMs: 500, clock, timers });
+  keeper.assertHeld();
+  store.setAvailable(false);
+  await timers.advance(1500);
+  assert.equal(keeper.state, "lost");
+  assert.throws(
+    () => keeper.assertHeld(),
+    (e: unknown) => e instanceof TandemError && e.code === "STORE_LEASE_EXPIRED",
+  );
+});

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ManualClock } from "../../../src/core/index.js";
-import { MemoryStore } from "../../../src/store/index.js";
+import { ManualClock, TandemError } from "../../../src/core/index.js";
+import { MemoryStore, requireSwapped } from "../../../src/store/index.js";
 import { collectWatch, defineStoreContract, rejectsWithCode } from "../../support/store-contract.js";
 
 const clock = new ManualClock(1_000_000);
@@ -67,4 +67,15 @@ test("a closed store refuses every call with STORE_CLOSED", async () => {
   await store.close();
   await rejectsWithCode(store.put("/k", "v"), "STORE_CLOSED");
   assert.equal((await store.status()).quorum, false);
+});
+
+test("requireSwapped turns a lost compare-and-swap into STORE_REVISION_CONFLICT", async () => {
+  const store = new MemoryStore(new ManualClock(0));
+  const w = await store.put("/cib", "a");
+  assert.equal(requireSwapped(await store.compareAndSwap("/cib", w.revision, "b"), "/cib", w.revision), w.revision + 1);
+  const lost = await store.compareAndSwap("/cib", w.revision, "c");
+  assert.throws(
+    () => requireSwapped(lost, "/cib", w.revision),
+    (e: unknown) => e instanceof TandemError && e.code === "STORE_REVISION_CONFLICT" && !e.retryable && /changed since it was read/.test(e.message),
+  );
 });
