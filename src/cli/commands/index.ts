@@ -5,3 +5,4 @@ import "./explain.js";
 import "./constraint.js";
 import "./property.js";
 import "./resource.js";
+import "../live/commands.js";
