@@ -14,3 +14,4 @@ export * from "./constraints-listing.js";
 export * from "./constraints-rule.js";
 export * from "./rule-parse.js";
 export * from "./properties.js";
+export * from "./nodes.js";

@@ -3,3 +3,4 @@ import "./cluster.js";
 import "./constraint.js";
 import "./property.js";
 import "./resource.js";
+import "./node.js";
