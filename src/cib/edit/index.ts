@@ -15,3 +15,4 @@ export * from "./constraints-rule.js";
 export * from "./rule-parse.js";
 export * from "./properties.js";
 export * from "./nodes.js";
+export * from "./stonith.js";

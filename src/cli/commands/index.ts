@@ -4,3 +4,4 @@ import "./constraint.js";
 import "./property.js";
 import "./resource.js";
 import "./node.js";
+import "./stonith.js";
