@@ -14,3 +14,5 @@ export * from "./constraints-listing.js";
 export * from "./constraints-rule.js";
 export * from "./rule-parse.js";
 export * from "./properties.js";
+export * from "./nodes.js";
+export * from "./stonith.js";

@@ -5,4 +5,6 @@ import "./explain.js";
 import "./constraint.js";
 import "./property.js";
 import "./resource.js";
+import "./node.js";
+import "./stonith.js";
 import "../live/commands.js";
