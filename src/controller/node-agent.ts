@@ -42,6 +42,12 @@ export class NodeAgent {
   private readonly chains = new Map<string, Promise<void>>();
   /** Parameters of each resource's last start, for stops of resources removed from the CIB. */
   private readonly lastParams = new Map<string, Readonly<Record<string, string>>>();
+  /**
+   * Each resource's last failure: kept here because the executor drops a monitor's
+   * failure with the monitor when the resource stops, while Pacemaker keeps
+   * `last_failure_0` (status shows it under "Failed Resource Actions") until cleanup.
+   */
+  private readonly lastFailures = new Map<string, OpRecord>();
   private stopped = false;
   /** Actions currently executing (tests, shutdown). */
   active = 0;
@@ -50,7 +56,9 @@ export class NodeAgent {
 
   /** Executor events go here (the daemon wires Executor's onEvent to it). */
   onExecutorEvent(event: ExecutorEvent): void {
-    if (event.record.intervalMs > 0) void this.sync(event.record.resourceId, []);
+    const rec = event.record;
+    if (rec.failed) this.lastFailures.set(rec.resourceId, { ...rec, id: `${rec.resourceId}_last_failure_0` });
+    if (rec.intervalMs > 0) void this.sync(rec.resourceId, []);
   }
 
   /**
@@ -181,7 +189,10 @@ export class NodeAgent {
   private async syncNow(rsc: string, extra: TxnOp[]): Promise<void> {
     const { store, cluster, node, executor } = this.options;
     const desired = new Map<string, { value: string; sig: string }>();
-    for (const rec of executor.history(rsc)) {
+    const history = executor.history(rsc);
+    const kept = this.lastFailures.get(rsc);
+    if (kept !== undefined && !history.some((r) => r.id === kept.id)) history.push(kept);
+    for (const rec of history) {
       desired.set(opKey(cluster, node, rsc, rec.id), { value: JSON.stringify(rec), sig: significant(rec) });
     }
     for (const [name, value] of this.failcountAttrs(rsc)) desired.set(attrKey(cluster, node, name), { value, sig: value });

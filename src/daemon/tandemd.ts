@@ -14,7 +14,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describeError, TandemError } from "../core/index.js";
-import { campaign, Membership, MembershipView, publishDc, UdpHeartbeat, type DetectorEvent, type Leadership, type LeaseLoss, type PeerAddress } from "../cluster/index.js";
+import { campaign, electionPrefix, Membership, MembershipView, publishDc, UdpHeartbeat, type DetectorEvent, type Leadership, type LeaseLoss, type PeerAddress } from "../cluster/index.js";
 import { DcController, NodeAgent, type Logger } from "../controller/index.js";
 import { Executor } from "../executor/index.js";
 import { EtcdStore, type EtcdConnectionOptions, type Store } from "../store/index.js";
@@ -151,8 +151,28 @@ export class Tandemd {
       this.dead.add(e.node);
       this.log.warn("peer declared dead by the failure detector", { peer: e.node, silentMs: e.silentMs });
       this.dc?.nodeDead(e.node);
+      if (!this.isDc) void this.deposeDeadDc(e.node);
     } else if (e.type === "alive" && this.dead.has(e.node)) {
       this.log.info("peer heard again; it stays offline until it rejoins", { peer: e.node, silentMs: e.silentMs });
+    }
+  }
+
+  /**
+   * The DC's own lease outlives it by up to a TTL; waiting for it would make failover
+   * seconds long. A candidate whose failure detector declares the DC dead deletes the
+   * DC's election key (compare-and-delete), which is safe: the key IS the fencing token,
+   * so a DC that was only slow can no longer hand out actions (its guarded writes fail)
+   * and its epoch is older than the next DC's, which executors then refuse.
+   */
+  private async deposeDeadDc(node: string): Promise<void> {
+    try {
+      const r = await this.store.range(electionPrefix(this.config.clusterName));
+      const leader = [...r.kvs].sort((a, b) => a.createRevision - b.createRevision)[0];
+      if (leader === undefined || leader.value !== node) return;
+      const done = await this.store.compareAndDelete(leader.key, leader.modRevision);
+      if (done.ok) this.log.warn("deposed the DC: the failure detector declared it dead", { dc: node, epoch: leader.createRevision });
+    } catch (error) {
+      this.log.warn("could not depose the dead DC; its lease will expire", { dc: node, error: describeError(error) });
     }
   }
 
