@@ -103,23 +103,23 @@ export class NodeAgent {
   async republish(): Promise<void> {
     const { store, cluster, node, executor } = this.options;
     this.written.clear();
-    const ops: TxnOp[] = [{ type: "delete", key: nodeStatusPrefix(cluster, node), prefix: true }];
+    // etcd refuses a txn whose delete range overlaps its puts: delete only what is not rewritten.
+    const current = await store.range(nodeStatusPrefix(cluster, node));
+    const puts = new Map<string, string>();
     const byRsc = new Map<string, Map<string, string>>();
-    for (const rec of executor.history()) {
-      const key = opKey(cluster, node, rec.resourceId, rec.id);
-      ops.push({ type: "put", key, value: JSON.stringify(rec) });
-      const m = byRsc.get(rec.resourceId) ?? new Map<string, string>();
-      m.set(key, significant(rec));
-      byRsc.set(rec.resourceId, m);
-    }
-    for (const rsc of byRsc.keys()) {
-      for (const [name, value] of this.failcountAttrs(rsc)) {
-        const key = attrKey(cluster, node, name);
-        ops.push({ type: "put", key, value });
-        byRsc.get(rsc)?.set(key, value);
+    const rscs = new Set(executor.history().map((r) => r.resourceId));
+    for (const rsc of this.lastFailures.keys()) rscs.add(rsc);
+    for (const rsc of rscs) {
+      const m = new Map<string, string>();
+      for (const [key, d] of this.desired(rsc)) {
+        puts.set(key, d.value);
+        m.set(key, d.sig);
       }
+      byRsc.set(rsc, m);
     }
-    await store.txn({ compare: [], success: ops });
+    const ops: TxnOp[] = current.kvs.filter((kv) => !puts.has(kv.key)).map((kv) => ({ type: "delete", key: kv.key }) as const);
+    for (const [key, value] of puts) ops.push({ type: "put", key, value });
+    if (ops.length > 0) await store.txn({ compare: [], success: ops });
     for (const [rsc, m] of byRsc) this.written.set(rsc, m);
   }
 
@@ -186,8 +186,9 @@ export class NodeAgent {
     return next;
   }
 
-  private async syncNow(rsc: string, extra: TxnOp[]): Promise<void> {
-    const { store, cluster, node, executor } = this.options;
+  /** The keys this node should hold for one resource: its lrm history and failcounts. */
+  private desired(rsc: string): Map<string, { value: string; sig: string }> {
+    const { cluster, node, executor } = this.options;
     const desired = new Map<string, { value: string; sig: string }>();
     const history = executor.history(rsc);
     const kept = this.lastFailures.get(rsc);
@@ -196,13 +197,18 @@ export class NodeAgent {
       desired.set(opKey(cluster, node, rsc, rec.id), { value: JSON.stringify(rec), sig: significant(rec) });
     }
     for (const [name, value] of this.failcountAttrs(rsc)) desired.set(attrKey(cluster, node, name), { value, sig: value });
+    return desired;
+  }
+
+  private async syncNow(rsc: string, extra: TxnOp[]): Promise<void> {
+    const desired = this.desired(rsc);
     const old = this.written.get(rsc) ?? new Map<string, string>();
     const ops: TxnOp[] = [];
     for (const [key, d] of desired) if (old.get(key) !== d.sig) ops.push({ type: "put", key, value: d.value });
     for (const key of old.keys()) if (!desired.has(key)) ops.push({ type: "delete", key });
     ops.push(...extra);
     if (ops.length === 0) return;
-    await store.txn({ compare: [], success: ops });
+    await this.options.store.txn({ compare: [], success: ops });
     this.written.set(rsc, new Map([...desired].map(([k, d]) => [k, d.sig])));
   }
 }

@@ -148,6 +148,13 @@ export class Tandemd {
   private onHeartbeat(e: DetectorEvent): void {
     if (e.type === "dead") {
       if (!this.view.nodes().has(e.node) || this.dead.has(e.node)) return;
+      // Silence measured across our own pause (SIGSTOP, a stalled VM) says nothing about
+      // the peer: trust verdicts only while our own lease is provably alive.
+      const lease = this.membership.lease;
+      if (this.fencing || lease === undefined || lease.state !== "held" || lease.remainingMs() <= 0) {
+        this.log.warn("ignored a failure-detector verdict: this node's own lease is not held", { peer: e.node });
+        return;
+      }
       this.dead.add(e.node);
       this.log.warn("peer declared dead by the failure detector", { peer: e.node, silentMs: e.silentMs });
       this.dc?.nodeDead(e.node);
