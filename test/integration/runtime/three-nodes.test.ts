@@ -148,6 +148,41 @@ test("a monitor failure restarts the resource in place and counts a failure", as
   assert.match(status.stdout, /Failed Resource Actions:\n {2}\* d2_monitor_1000 on n\d 'not running' \(7\): call=\d+/);
 });
 
+test("reaching migration-threshold moves the resource away from the failing node", async () => {
+  await ok("resource", "meta", "d2", "migration-threshold=2");
+  const before = await readSnapshot(store, CLUSTER);
+  const node = placement(before).get("d2")?.[0];
+  assert.ok(node !== undefined);
+  // The first failure (previous test) counted 1; one more reaches the threshold.
+  await waitFor("settled", async () => (settled(await readSnapshot(store, CLUSTER)) ? true : undefined), 10_000);
+  writeFileSync(join(dir, "state", node, "rsctmp", "tandem-Dummy-d2.state"), "rc=7\n");
+  const moved = await waitFor("d2 to move", async () => {
+    const s = await readSnapshot(store, CLUSTER);
+    const where = placement(s).get("d2") ?? [];
+    return where.length === 1 && where[0] !== node && settled(s) ? s : undefined;
+  }, 20_000);
+  assert.equal(moved.reports.get(node)?.attrs["fail-count-d2#monitor_1000"], "2");
+});
+
+test("an etcd restart: the cluster recovers without restarting healthy resources", async () => {
+  const before = await readSnapshot(store, CLUSTER);
+  const starts = (s: ClusterSnapshot): number =>
+    [...s.reports.values()].flatMap((r) => r.ops).filter((o) => o.operation === "start").reduce((m, o) => Math.max(m, o.callId), 0);
+  const startsBefore = starts(before);
+  const placed = JSON.stringify([...placement(before)].sort());
+  await etcd.stop(0);
+  await etcd.restart(0);
+  await etcd.waitHealthy(10_000);
+  // Give the daemons time to reconnect, re-watch and (if anything were wrong) act.
+  await new Promise((r) => setTimeout(r, 3000));
+  const after = await waitFor("three members again", async () => {
+    const s = await readSnapshot(store, CLUSTER);
+    return s.members.size === 3 && settled(s) ? s : undefined;
+  }, 20_000);
+  assert.equal(JSON.stringify([...placement(after)].sort()), placed, "same placement");
+  assert.equal(starts(after), startsBefore, "no resource was started again");
+});
+
 test("kill -9 of the tandemd running d1: d1 starts elsewhere (time printed)", async () => {
   const before = await readSnapshot(store, CLUSTER);
   const victim = placement(before).get("d1")?.[0];
