@@ -1,0 +1,153 @@
+/**
+ * `tandem explain RESOURCE [-x FILE] [--node NODE] [--output-format=json]`: why a resource
+ * runs where it runs, or why it cannot run: its score on every node with each named
+ * contribution (constraint, stickiness, failcount, colocation …) and the decision, from
+ * the scheduler's explanation.
+ */
+
+import { formatScore, INFINITY, TandemError } from "../../core/index.js";
+import type { ClusterView, PrimitiveView, ScheduleResult, ScoreContribution } from "../../scheduler/index.js";
+import { compareNatural } from "../../scheduler/render/index.js";
+import { checkFlags, UsageError, type CommandContext } from "../context.js";
+import { registerGroup } from "../registry.js";
+import { runSimulation } from "./simulate.js";
+
+const USAGE = `Usage: tandem explain RESOURCE [-x FILE] [-t DATE] [--node NODE] [--output-format=text|json]
+Explain where the scheduler places a resource and why
+
+    Prints the resource's score on every node with each contribution named (location
+    and colocation constraints, stickiness, failures, clone and group rules), where it
+    will run or why it cannot.
+
+Options:
+    -x, --xml-file FILE   the CIB to explain (an XML file)
+    -t, --date DATE       the time to schedule at (as for simulate)
+    --node NODE           only this node's score and contributions
+`;
+
+interface NodeExplanation {
+  node: string;
+  score: number | null;
+  contributions: ScoreContribution[];
+}
+
+interface ResourceExplanation {
+  resource: string;
+  current: string;
+  revised: string;
+  decision: string;
+  nodes: NodeExplanation[];
+}
+
+/** Every primitive view of a cluster view, flattened (instances keep ":N"). */
+function primitives(view: ClusterView): PrimitiveView[] {
+  const out: PrimitiveView[] = [];
+  for (const r of view.resources) {
+    if (r.kind === "primitive") out.push(r);
+    else if (r.kind === "group") out.push(...r.members);
+    else for (const inst of r.instances) out.push(...(inst.kind === "primitive" ? [inst] : inst.members));
+  }
+  return out;
+}
+
+function knownIds(view: ClusterView): Set<string> {
+  const ids = new Set<string>();
+  for (const r of view.resources) {
+    ids.add(r.id);
+    if (r.kind === "group") for (const m of r.members) ids.add(m.id);
+    if (r.kind === "clone") {
+      for (const inst of r.instances) {
+        ids.add(inst.id);
+        ids.add(inst.id.replace(/:\d+$/, ""));
+        if (inst.kind === "group") for (const m of inst.members) ids.add(m.id.replace(/:\d+$/, ""));
+      }
+    }
+  }
+  for (const p of primitives(view)) ids.add(p.id);
+  return ids;
+}
+
+function stateOf(view: ClusterView, id: string): string {
+  const matches = primitives(view).filter((p) => p.id === id || p.id.replace(/:\d+$/, "") === id);
+  const active = matches.filter((p) => p.role !== "Stopped" && p.nodes.length > 0);
+  if (active.length === 0) return "Stopped";
+  return active.map((p) => `${p.role} on ${p.nodes.join(", ")}`).join("; ");
+}
+
+export function explainResource(result: ScheduleResult, id: string, onlyNode?: string): ResourceExplanation {
+  if (!knownIds(result.current).has(id) && !knownIds(result.revised).has(id) && result.explanation.resources[id] === undefined) {
+    throw new TandemError("EXPLAIN_UNKNOWN_RESOURCE", `resource '${id}' does not exist`);
+  }
+  const entry = result.explanation.resources[id];
+  const finalScores = new Map<string, number>();
+  for (const s of result.scores) if (s.rsc === id && s.kind === "pcmk__primitive_assign") finalScores.set(s.node, s.score);
+  const nodes = new Map<string, NodeExplanation>();
+  for (const n of result.current.nodes) nodes.set(n.name, { node: n.name, score: finalScores.get(n.name) ?? null, contributions: [] });
+  for (const c of entry?.contributions ?? []) {
+    const e = nodes.get(c.node) ?? { node: c.node, score: finalScores.get(c.node) ?? null, contributions: [] };
+    e.contributions.push(c);
+    nodes.set(c.node, e);
+  }
+  for (const e of nodes.values()) {
+    if (e.score === null && e.contributions.length > 0) {
+      // No score line: the sum of the contributions, clamped as Pacemaker adds scores.
+      let sum = 0;
+      for (const c of e.contributions) sum = Math.max(-INFINITY, Math.min(INFINITY, sum + c.delta));
+      e.score = sum;
+    }
+  }
+  let list = [...nodes.values()].sort((a, b) => (b.score ?? -Infinity) - (a.score ?? -Infinity) || compareNatural(a.node, b.node));
+  if (onlyNode !== undefined) {
+    if (!nodes.has(onlyNode)) throw new TandemError("EXPLAIN_UNKNOWN_NODE", `node '${onlyNode}' is not in the cluster`);
+    list = list.filter((e) => e.node === onlyNode);
+  }
+  return {
+    resource: id,
+    current: stateOf(result.current, id),
+    revised: stateOf(result.revised, id),
+    decision: entry?.decision ?? "The scheduler recorded no explanation for this resource.",
+    nodes: list,
+  };
+}
+
+function signed(delta: number): string {
+  const s = formatScore(delta);
+  return delta > 0 ? `+${s}` : s;
+}
+
+export function renderExplanationText(e: ResourceExplanation): string {
+  const lines = [`Resource ${e.resource}`, `  Now:      ${e.current}`, `  Planned:  ${e.revised}`, `  Decision: ${e.decision}`, "", "Scores by node:"];
+  for (const n of e.nodes) {
+    lines.push(`  ${n.node}: ${n.score === null ? "no score" : formatScore(n.score)}`);
+    for (const c of n.contributions) lines.push(`    ${signed(c.delta).padStart(10)}  ${c.source}`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+async function explain(ctx: CommandContext, args: string[]): Promise<number> {
+  checkFlags(ctx, ["xml-file", "date", "node"], USAGE);
+  const [id, ...extra] = args;
+  if (id === undefined) throw new UsageError("missing resource id", USAGE);
+  if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0] ?? ""}'`, USAGE);
+  const node = ctx.options.flags.get("node");
+  if (node === true) throw new UsageError("option --node requires a node name", USAGE);
+  const { result } = await runSimulation(ctx, USAGE);
+  const e = explainResource(result, id, node);
+  switch (ctx.options.outputFormat) {
+    case "json":
+      ctx.output.out(JSON.stringify(e, null, 1) + "\n");
+      return 0;
+    case "text":
+      ctx.output.out(renderExplanationText(e));
+      return 0;
+    case "cmd":
+      throw new UsageError("--output-format=cmd is not supported by explain", USAGE);
+  }
+}
+
+registerGroup({
+  name: "explain",
+  summary: "Explain where the scheduler places a resource and why.",
+  usage: USAGE,
+  run: explain,
+});

@@ -1,0 +1,84 @@
+/**
+ * `npm run conformance [-- --update] [--tier N] [--case NAME]... [--out FILE] [--quiet] [--text]`:
+ * runs the corpus's tier 1–4 cases through schedule(), prints per-tier matched/total for
+ * placement and for actions with the mismatches, writes the full result as JSON, and
+ * fails when a case listed in test/conformance/passing.json no longer passes.
+ * `--update` rewrites that list with the cases passing now.
+ */
+
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { schedule } from "../../src/scheduler/index.js";
+import { formatReport, passingOf, regressions, runConformance, type PassingList } from "./index.js";
+
+export const PASSING_FILE = "test/conformance/passing.json";
+
+function corpusDir(): string {
+  const candidates = [process.env["TANDEM_CORPUS"], resolve(process.cwd(), "../shared/pacemaker-scheduler-corpus"), "/work/shared/pacemaker-scheduler-corpus"];
+  for (const c of candidates) if (c !== undefined && c.length > 0 && existsSync(join(c, "tiers.json"))) return c;
+  throw new Error("Pacemaker scheduler corpus not found; set TANDEM_CORPUS");
+}
+
+function main(argv: string[]): number {
+  let update = false;
+  let quiet = false;
+  let listText = false;
+  let maxTier = 4;
+  let out = "dist/conformance-result.json";
+  const only: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const next = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    if (a === "--update") update = true;
+    else if (a === "--quiet") quiet = true;
+    else if (a === "--text") listText = true;
+    else if (a === "--tier") maxTier = Number.parseInt(next(), 10);
+    else if (a === "--case") only.push(next());
+    else if (a === "--out") out = next();
+    else {
+      process.stderr.write(`conformance: unknown argument '${a}'\n`);
+      return 2;
+    }
+  }
+  const wallClockSec = Math.floor(Date.now() / 1000);
+  const started = performance.now();
+  const report = runConformance(corpusDir(), schedule, wallClockSec, (name, tier) => tier <= maxTier && (only.length === 0 || only.includes(name)));
+  const elapsedMs = performance.now() - started;
+  process.stdout.write(formatReport(report, !quiet, listText));
+  process.stdout.write(`(${report.cases.length} cases in ${(elapsedMs / 1000).toFixed(1)} s)\n`);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, JSON.stringify({ ...report, elapsedMs: Math.round(elapsedMs) }, null, 1) + "\n");
+  process.stdout.write(`result: ${out}\n`);
+
+  const now = passingOf(report);
+  if (update) {
+    if (only.length > 0 || maxTier < 4) {
+      process.stderr.write("conformance: --update needs the full run (no --case/--tier)\n");
+      return 2;
+    }
+    mkdirSync(dirname(PASSING_FILE), { recursive: true });
+    writeFileSync(PASSING_FILE, JSON.stringify(now, null, 1) + "\n");
+    process.stdout.write(`updated ${PASSING_FILE}: placement ${now.placement.length}, actions ${now.actions.length}, text ${now.text?.length ?? 0}, scores ${now.scores?.length ?? 0}\n`);
+    return 0;
+  }
+  if (!existsSync(PASSING_FILE)) return 0;
+  const before = JSON.parse(readFileSync(PASSING_FILE, "utf8")) as PassingList;
+  const lost = regressions(report, before);
+  if (lost.length > 0) {
+    process.stdout.write(`\nREGRESSIONS (passed before, fail now):\n${lost.map((l) => `  ${l}`).join("\n")}\n`);
+    return 1;
+  }
+  const gained = now.placement.filter((n) => !before.placement.includes(n)).length + now.actions.filter((n) => !before.actions.includes(n)).length;
+  if (gained > 0) process.stdout.write(`${gained} newly passing (placement/actions); run with --update to record them\n`);
+  return 0;
+}
+
+// A closed pipe (`| head`) ends the output quietly instead of crashing.
+process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+  if (err.code !== "EPIPE") throw err;
+});
+process.exitCode = main(process.argv.slice(2));
