@@ -3,3 +3,4 @@ export { BufferedOutput, type Output } from "./io.js";
 export type { CibSource } from "./cib-source.js";
 export { FileCibSource, writeFileAtomic } from "./cib-source.js";
 export { parseSimulateDate, resolveNowSec, simulationDateLines } from "./sim-date.js";
+export { registerLabCluster } from "./commands/lab.js";
