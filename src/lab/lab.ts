@@ -101,10 +101,17 @@ function sleep(ms: number): Promise<void> {
 /** SIGKILLs every process in the namespace (they are the lab's own) and waits until none is left. */
 async function killNetnsProcesses(netns: string): Promise<void> {
   const deadline = Date.now() + KILL_WAIT_MS;
+  const signalled = new Set<number>();
   while (true) {
     const pids = (await pidsInNetns(netns)).filter((p) => p !== process.pid);
-    if (pids.length === 0) return;
+    if (pids.length === 0) {
+      // A dying PID-namespace init leaves its network namespace before it exits: it waits
+      // for the rest of its namespace to be reaped. Wait for every process signalled here.
+      while ([...signalled].some(processRunning) && Date.now() < deadline) await sleep(10);
+      return;
+    }
     for (const pid of pids) {
+      signalled.add(pid);
       try {
         process.kill(pid, "SIGKILL");
       } catch {
