@@ -43,7 +43,7 @@ test("seed 000: VIP + HAProxy clone + httpd clone, round-robin, failover of the 
   t.diagnostic(`tutorial replay:\n${transcript}`);
   t.diagnostic(`status:\n${status}`);
   assert.match(transcript, /benji: Starting Cluster\.\.\.\nholly: Starting Cluster\.\.\./);
-  assert.match(transcript, /Ordering Constraints:\n  start VIP-10\.10\.10\.23 then start haproxy-clone \(kind:Mandatory\)\n  start httpd-clone then start haproxy-clone \(kind:Mandatory\)\nColocation Constraints:\n  VIP-10\.10\.10\.23 with haproxy-clone \(score:INFINITY\)/);
+  assert.match(transcript, /Ordering Constraints:\n {2}start VIP-10\.10\.10\.23 then start haproxy-clone \(kind:Mandatory\)\n {2}start httpd-clone then start haproxy-clone \(kind:Mandatory\)\nColocation Constraints:\n {2}VIP-10\.10\.10\.23 with haproxy-clone \(score:INFINITY\)/);
   assert.match(status, /Current DC: (benji|holly) - partition with quorum/);
 
   // The tutorial's files and listeners in each node.
