@@ -13,7 +13,8 @@
  */
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { killHost, labDown, runInHost } from "../src/lab/index.js";
+import { findHost, killHost, labDown, requireLabState, runInHost } from "../src/lab/index.js";
+import { runChecked } from "../src/net/index.js";
 import { SEED000_VIP, upSeed000 } from "../src/lab/seed000.js";
 
 interface Sample {
@@ -49,7 +50,12 @@ let current: string | undefined;
 const cleanupAndExit = (): void => {
   const lab = current;
   if (lab === undefined) process.exit(130);
-  void labDown(lab).finally(() => process.exit(130));
+  // A lab still being built may gain a namespace after the first pass: sweep twice.
+  void labDown(lab)
+    .catch(() => undefined)
+    .then(() => new Promise((r) => setTimeout(r, 1_000)))
+    .then(() => labDown(lab))
+    .finally(() => process.exit(130));
 };
 process.on("SIGINT", cleanupAndExit);
 process.on("SIGTERM", cleanupAndExit);
@@ -79,6 +85,10 @@ async function oneRun(index: number): Promise<RunResult> {
     const startedAt = Date.now();
     const client = runInHost(lab, "client", [process.execPath, CLIENT, `http://${SEED000_VIP}/`, String(DURATION_MS), String(INTERVAL_MS), String(REQUEST_TIMEOUT_MS)], DURATION_MS + 30_000);
     await new Promise((r) => setTimeout(r, KILL_AT_MS));
+    // Node death starts when its link is cut (as killHost does first); timed here, exactly.
+    // (killAt is taken once `ip` returns, so no answer from the old holder counts as recovery.)
+    const state = requireLabState(lab);
+    await runChecked(["ip", "-n", state.switchNetns, "link", "set", findHost(state, vipNode).port, "down"]);
     const killAt = Date.now();
     await killHost(lab, vipNode);
     const out = await client;
