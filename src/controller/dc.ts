@@ -192,7 +192,10 @@ export class DcController {
       } else if (parseActionKey(this.cluster, key) !== undefined) {
         if (ev.type === "delete") deletedActions.push(key);
       } else if (parseStatusKey(this.cluster, key)?.kind === "op") {
-        if (ev.type !== "put") continue;
+        if (ev.type !== "put") {
+          this.dirty = true; // history forgotten (cleanup, a node republishing): probe again
+          continue;
+        }
         const rec = parseOpRecord(ev.kv.value);
         if (rec === undefined) continue;
         const id = rec.transitionKey === undefined ? undefined : run?.byKey.get(rec.transitionKey);

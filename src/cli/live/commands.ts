@@ -6,13 +6,14 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { TandemError } from "../../core/index.js";
 import { element, firstChild, type XmlElement } from "../../xml/index.js";
-import { configuration, emptyCib, serializeCib } from "../../cib/index.js";
-import { cibKey } from "../../controller/index.js";
+import { configuration, emptyCib, parseCib, readCib, serializeCib, type Resource } from "../../cib/index.js";
+import { cibKey, nodeRequestsPrefix, type NodeRequest } from "../../controller/index.js";
 import { checkNodeName } from "../../cluster/index.js";
 import { buildConfig, configPath, formatConfig, parseConfigText, type DaemonConfig } from "../../daemon/index.js";
 import { checkFlags, UsageError, type CommandContext } from "../context.js";
 import { findGroup, registerGroup } from "../registry.js";
 import "../commands/cluster.js";
+import "../commands/resource.js";
 import { labConfigPath, runningPid, startDaemon, stopDaemon, targetFor, type NodeTarget } from "./daemon-control.js";
 import { liveSnapshot, localConfig, withStore } from "./live-source.js";
 import { liveStatus, renderStatusJson, renderStatusText } from "./status-render.js";
@@ -230,3 +231,67 @@ if (cluster !== undefined) {
 }
 
 registerGroup({ name: "status", summary: "View cluster status.", usage: STATUS_USAGE, run: (ctx, args) => status(ctx, args, false) });
+
+const CLEANUP_USAGE = `
+    cleanup [<resource id>] [node=<node>]
+        Make the cluster forget failed operations and failcounts of the resource
+        (or of all resources) on the node (or on all nodes), and probe it again.
+        'refresh' does the same.
+`;
+
+function resourceIds(cibText: string): Set<string> {
+  const ids = new Set<string>();
+  const visit = (r: Resource): void => {
+    ids.add(r.id);
+    if (r.kind === "group") r.children.forEach(visit);
+    else if (r.kind === "clone") visit(r.child);
+  };
+  readCib(parseCib(cibText)).resources.forEach(visit);
+  return ids;
+}
+
+async function cleanup(ctx: CommandContext, args: string[]): Promise<number> {
+  checkFlags(ctx, ["strict", "force"], CLEANUP_USAGE);
+  let node: string | undefined;
+  const words: string[] = [];
+  for (const a of args) {
+    if (a.startsWith("node=")) node = a.slice("node=".length);
+    else if (a.startsWith("operation=") || a.startsWith("interval=")) continue; // whole history is forgotten
+    else words.push(a);
+  }
+  if (words.length > 1) throw new UsageError("cleanup takes at most one resource", CLEANUP_USAGE);
+  const resource = words[0];
+  const { config } = requireConfig();
+  const snap = await liveSnapshot(config);
+  if (snap.cibText === undefined) throw new TandemError("LIVE_NO_CIB", `cluster '${config.clusterName}' has no CIB in etcd yet; run 'tandem cluster setup'`);
+  if (resource !== undefined && !resourceIds(snap.cibText).has(resource)) {
+    throw new TandemError("LIVE_UNKNOWN_RESOURCE", `Resource '${resource}' does not exist.`);
+  }
+  const nodes = node === undefined ? [...snap.members.keys()].sort() : [node];
+  if (node !== undefined && !snap.members.has(node)) throw new TandemError("LIVE_UNKNOWN_NODE", `Node '${node}' is not online in the cluster`);
+  const request: NodeRequest = resource === undefined ? { kind: "cleanup" } : { kind: "cleanup", resource };
+  const keys = nodes.map((n) => `${nodeRequestsPrefix(config.clusterName, n)}cleanup-${Date.now()}-${process.pid}`);
+  await withStore(config, async (store) => {
+    await store.txn({ compare: [], success: keys.map((key) => ({ type: "put" as const, key, value: JSON.stringify(request) })) });
+    const end = Date.now() + 10_000;
+    while (Date.now() < end) {
+      const left = await Promise.all(keys.map((k) => store.get(k)));
+      if (left.every((r) => r.kv === undefined)) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new TandemError("LIVE_CLEANUP_TIMEOUT", `not every node answered the cleanup within 10 s (${nodes.join(", ")})`);
+  });
+  for (const n of nodes) ctx.output.out(`Cleaned up ${resource ?? "all resources"} on ${n}\n`);
+  return 0;
+}
+
+const resourceGroup = findGroup("resource");
+if (resourceGroup !== undefined) {
+  const offline = resourceGroup.run;
+  resourceGroup.usage = resourceGroup.usage.replace(/\n$/, "") + "\n" + CLEANUP_USAGE;
+  resourceGroup.run = async (ctx, args) => {
+    const [sub, ...rest] = args;
+    if ((sub === "cleanup" || sub === "refresh") && ctx.options.file === undefined) return cleanup(ctx, rest);
+    return offline(ctx, args);
+  };
+}

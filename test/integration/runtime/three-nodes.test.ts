@@ -164,6 +164,23 @@ test("reaching migration-threshold moves the resource away from the failing node
   assert.equal(moved.reports.get(node)?.attrs["fail-count-d2#monitor_1000"], "2");
 });
 
+test("resource cleanup forgets failures and failcounts on every node; the resource keeps one copy", async () => {
+  const r = await ok("resource", "cleanup", "d2");
+  assert.equal(r.stdout, "Cleaned up d2 on n1\nCleaned up d2 on n2\nCleaned up d2 on n3\n");
+  const s = await waitFor("settled after cleanup", async () => {
+    const snap = await readSnapshot(store, CLUSTER);
+    return settled(snap) && placement(snap).get("d2")?.length === 1 ? snap : undefined;
+  }, 20_000);
+  for (const [node, report] of s.reports) {
+    assert.equal(Object.keys(report.attrs).filter((k) => k.includes("d2")).length, 0, `failcounts of d2 gone on ${node}`);
+  }
+  const status = await ok("status", "--full");
+  assert.doesNotMatch(status.stdout, /Failed Resource Actions/);
+  const unknown = await tandem("resource", "cleanup", "nosuch");
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.stderr, /Resource 'nosuch' does not exist\. \[LIVE_UNKNOWN_RESOURCE\]/);
+});
+
 test("an etcd restart: the cluster recovers without restarting healthy resources", async () => {
   const before = await readSnapshot(store, CLUSTER);
   const starts = (s: ClusterSnapshot): number =>
