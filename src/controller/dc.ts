@@ -339,7 +339,8 @@ export class DcController {
       const model = readCib(doc);
       const nowSec = this.options.nowSec?.() ?? Math.floor(Date.now() / 1000);
       const result = schedule({ cib: model, nowSec });
-      transition = planTransition({ model, result, online, reports: snapshot.reports });
+      const suspects = new Set([...snapshot.members.keys()].filter((n) => isDead(n)));
+      transition = planTransition({ model, result, online, reports: snapshot.reports, suspects });
     } catch (error) {
       return { sentence: `the stored CIB cannot be scheduled (${describeError(error)}): waiting for a configuration change`, snapshot };
     }
