@@ -130,10 +130,12 @@ ${CREATE_USAGE.split("\n").slice(1).join("\n")}
         Show or set default values for resources.
 `;
 
-/** pcs prints library reports on stderr; a failed run ends with pcs's summary line. */
+/**
+ * pcs prints library reports on stderr. Its closing "Errors have occurred" line is left
+ * out: Tandem's error lines carry their codes instead (as the other command groups do).
+ */
 function printReports(ctx: CommandContext, reports: readonly Report[]): void {
   for (const r of reports) ctx.output.err(renderReport(r) + "\n");
-  if (hasErrors(reports)) ctx.output.err("Error: Errors have occurred, therefore tandem is unable to continue\n");
 }
 
 async function apply(ctx: CommandContext, base: CibDocument, result: EditResult, leading: readonly Report[] = []): Promise<number> {
@@ -236,17 +238,10 @@ async function status(ctx: CommandContext, args: string[]): Promise<number> {
     ctx.output.err(`Error: resource or tag id '${only}' not found [CIB_RESOURCE_NOT_FOUND]\n`);
     return 1;
   }
-  const lines = resourceStatusLines(doc, only === undefined ? undefined : topLevelOf(doc, only));
+  const lines = resourceStatusLines(doc, only);
   if (lines.length === 0) ctx.output.out(only === undefined ? "NO resources configured\n" : "\n");
   else ctx.output.out(lines.join("\n") + "\n");
   return 0;
-}
-
-function topLevelOf(doc: CibDocument, id: string): string[] {
-  const info = findResource(doc, id);
-  if (info === undefined) return [id];
-  const top = info.clone ?? info.bundle ?? info.group ?? info.element;
-  return [getAttr(top, "id") ?? id];
 }
 
 async function config(ctx: CommandContext, args: string[]): Promise<number> {
