@@ -150,6 +150,17 @@ function flagValue(ctx: CommandContext, name: string): string | undefined {
   return typeof v === "string" ? v : undefined;
 }
 
+/** pcs's _check_is_not_stonith: resource commands still take fence devices, with a deprecation. */
+function stonithDeprecation(ctx: CommandContext, doc: CibDocument, ids: readonly string[], instead?: string): void {
+  const any = ids.some((id) => {
+    const found = findResource(doc, id);
+    return found !== undefined && found.kind === "primitive" && getAttr(found.element, "class") === "stonith";
+  });
+  if (!any) return;
+  const hint = instead === undefined ? "" : ` Please use '${instead}' instead.`;
+  ctx.output.err(`Deprecation Warning: Ability of this command to accept stonith resources is deprecated and will be removed in a future release.${hint}\n`);
+}
+
 // ---- create ----
 
 async function create(ctx: CommandContext, args: string[]): Promise<number> {
@@ -269,6 +280,7 @@ async function remove(ctx: CommandContext, args: string[]): Promise<number> {
   checkFlags(ctx, [], USAGE);
   if (args.length !== 1) throw new UsageError("resource delete takes exactly one resource id", USAGE);
   const base = await ctx.cib.load();
+  stonithDeprecation(ctx, base, args, "tandem stonith delete");
   const result = deleteResource(base, args[0] as string);
   // pcs prints its progress messages and the error as plain lines, without a summary.
   for (const r of result.reports) ctx.output.err(renderReport(r) + "\n");
@@ -347,6 +359,7 @@ async function metaCmd(ctx: CommandContext, args: string[]): Promise<number> {
   const [id, ...rest] = args as [string, ...string[]];
   prepareOptions(rest);
   const base = await ctx.cib.load();
+  stonithDeprecation(ctx, base, [id], "tandem stonith meta");
   return apply(ctx, base, setResourceMeta(base, id, tuples(rest)));
 }
 
@@ -360,6 +373,7 @@ async function op(ctx: CommandContext, args: string[]): Promise<number> {
       if (rest.length < 2) throw new UsageError("resource op add needs a resource id and an operation", USAGE);
       const [id, name, ...props] = rest as [string, string, ...string[]];
       const base = await ctx.cib.load();
+      stonithDeprecation(ctx, base, [id], "tandem stonith op add");
       const { agent } = await agentFor(ctx, base, id);
       return apply(ctx, base, addResourceOperation(base, { resourceId: id, name, options: tuples(props), force: ctx.options.force }, agent));
     }
@@ -369,6 +383,7 @@ async function op(ctx: CommandContext, args: string[]): Promise<number> {
       if (rest.length < 1) throw new UsageError(`resource op ${sub} needs an operation id or a resource id and an operation`, USAGE);
       const [id, ...props] = rest as [string, ...string[]];
       const base = await ctx.cib.load();
+      stonithDeprecation(ctx, base, [id], "tandem stonith op delete");
       const result = removeResourceOperation(base, id, props);
       for (const r of result.reports) ctx.output.err(renderReport(r) + "\n");
       if (hasErrors(result.reports)) return 1;
@@ -447,6 +462,7 @@ async function clone(ctx: CommandContext, args: string[], promotable: boolean): 
   if (id === undefined) throw new UsageError(`resource ${promotable ? "promotable" : "clone"} needs a resource id`, USAGE);
   const parsed = parseClone(rest, promotable);
   const base = await ctx.cib.load();
+  stonithDeprecation(ctx, base, [id]);
   const request: Parameters<typeof cloneResource>[1] = { resourceId: id, meta: parsed.meta, promotable, force: ctx.options.force };
   if (parsed.cloneId !== undefined) request.cloneId = parsed.cloneId;
   const result = cloneResource(base, request);

@@ -18,11 +18,28 @@ import { runPcsSteps } from "../../support/pcs-async.js";
 interface Case {
   name: string;
   steps: string[][];
+  /** Files both sides start from. */
+  seed?: Record<string, string>;
   /** Steps whose stderr differs on purpose (e.g. the systemd warning, pcs's missing-agent warning). */
   stderrDiffers?: number[];
 }
 
 const w = (line: string): string[] => line.split(" ");
+
+/** An empty CIB with two nodes, as `pcs cluster cib` of a fresh two-node cluster has. */
+const TWO_NODES = `<cib admin_epoch="0" epoch="5" num_updates="0" validate-with="pacemaker-3.1">
+  <configuration>
+    <crm_config/>
+    <nodes>
+      <node id="1" uname="benji"/>
+      <node id="2" uname="holly"/>
+    </nodes>
+    <resources/>
+    <constraints/>
+  </configuration>
+  <status/>
+</cib>
+`;
 
 const CASES: Case[] = [
   {
@@ -62,6 +79,23 @@ const CASES: Case[] = [
     ],
   },
   {
+    name: "a CIB with nodes: clones list their stopped nodes, fence devices via resource commands",
+    seed: { "cib.xml": TWO_NODES },
+    steps: [
+      w("resource create httpd systemd:httpd op monitor interval=30s clone"),
+      w("resource create VIP ocf:heartbeat:IPaddr2 ip=10.10.10.23 clone globally-unique=true"),
+      w("resource create W ocf:heartbeat:Dummy clone meta target-role=Stopped"),
+      w("resource create X ocf:heartbeat:Dummy --group XG"),
+      w("resource clone XG clone-max=1"),
+      w("resource"),
+      w("stonith create F1 fence_dummy"),
+      w("resource meta F1 a=b"),
+      w("resource delete F1"),
+      w("resource status VIP-clone"),
+    ],
+    stderrDiffers: [0],
+  },
+  {
     name: "defaults and op defaults",
     steps: [
       w("resource defaults"),
@@ -79,14 +113,14 @@ const CASES: Case[] = [
 
 // All cases' pcs sides run at once (pcs mostly waits); each test awaits its own.
 const available = pcsAvailable();
-const pcsSides = CASES.map((c) => (available ? runPcsSteps(c.steps) : Promise.reject(new Error("pcs is not installed"))));
+const pcsSides = CASES.map((c) => (available ? runPcsSteps(c.steps, c.seed) : Promise.reject(new Error("pcs is not installed"))));
 for (const side of pcsSides) side.catch(() => undefined);
 
 for (const [index, c] of CASES.entries()) {
   test(`same as pcs: ${c.name}`, async () => {
     assert.ok(available, "pcs 0.11.5 must be installed (scripts/setup.sh installs it)");
     const pcs = await (pcsSides[index] as Promise<Awaited<ReturnType<typeof runPcsSteps>>>);
-    const tandem = await runTandemSteps(c.steps);
+    const tandem = await runTandemSteps(c.steps, c.seed === undefined ? {} : { seed: c.seed });
     c.steps.forEach((step, i) => {
       const p = pcs.runs[i];
       const t = tandem.runs[i];
