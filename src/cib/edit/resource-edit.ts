@@ -418,7 +418,8 @@ export function updateResource(input: CibDocument, request: UpdateRequest, agent
     }
     const replacing: { before?: XmlElement } = {};
     if (before !== undefined) replacing.before = before;
-    const errors = addOperation(doc, ids, { resourceId: request.resourceId, name: op.name, options: op.options, force: request.force, replacing }, agent);
+    // A fresh allocator: the replaced op's id is free again, as pcs finds it.
+    const errors = addOperation(doc, new IdAllocator(doc), { resourceId: request.resourceId, name: op.name, options: op.options, force: request.force, replacing }, agent);
     if (hasErrors(errors)) return failed(input, [...reports, ...errors]);
   }
   return done(doc, reports);
