@@ -1,6 +1,7 @@
 export {
   runConformance,
   runCase,
+  comparableSummary,
   corpusCaseList,
   passingOf,
   regressions,
