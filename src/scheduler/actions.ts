@@ -89,6 +89,7 @@ export class ActionPlan {
     const startRunnable = next !== undefined && ((managed && isAvailable(next)) || (!managed && running));
     const start = this.newAct(p, "start", next, next === undefined || running, startRunnable);
     if (next !== undefined && (multiply || p.failed) && p.runningOn.includes(next)) start.optional = false;
+    this.applyQuorumPolicy(p, start);
     // A start always follows the stops of the same resource; a restart needs both.
     for (const s of stops) {
       this.edge(s, start, s.node === next, s.node === next, false, `${p.id} restart`);
@@ -106,6 +107,19 @@ export class ActionPlan {
       this.edge(start, promote, true, false, true, `${p.id} start before promote`);
     }
     this.byRsc.set(p, { stops, start, promote, demote });
+  }
+
+  /** Without quorum, no-quorum-policy decides which starts may run (requires=nothing is exempt). */
+  private applyQuorumPolicy(p: WRsc, start: Act): void {
+    const o = this.ws.options;
+    if (o.haveQuorum || p.requires === "nothing" || start.node === undefined) return;
+    if (o.noQuorumPolicy === "stop" || o.noQuorumPolicy === "suicide") {
+      start.runnable = false;
+      start.reason = "no quorum";
+    } else if (o.noQuorumPolicy === "freeze" && p.runningOn.length === 0) {
+      start.runnable = false;
+      start.reason = "quorum freeze";
+    }
   }
 
   // ---- orderings ----
