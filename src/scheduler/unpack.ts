@@ -293,6 +293,8 @@ interface OpOutcome {
   onFail: string;
   failureIgnored: boolean;
   notInstalled: boolean;
+  hardError: boolean;
+  fatalError: boolean;
   pending: string | undefined;
   stopFailed: boolean;
   known: boolean;
@@ -346,6 +348,8 @@ function unpackOps(rsc: WRsc, prim: Primitive | undefined, ops: LrmRscOp[], opti
     onFail: "ignore",
     failureIgnored: false,
     notInstalled: false,
+    hardError: false,
+    fatalError: false,
     pending: undefined,
     stopFailed: false,
     known: false,
@@ -433,6 +437,9 @@ function unpackOps(rsc: WRsc, prim: Primitive | undefined, ops: LrmRscOp[], opti
     }
     lastFailureKey = key;
     if ((ON_FAIL_RANK[onFail] ?? 2) > (ON_FAIL_RANK[out.onFail] ?? 0)) out.onFail = onFail;
+    // Hard errors ban the resource from this node, fatal ones from every node.
+    if (rc === 6 || op.opStatus === 6) out.fatalError = true;
+    else if (rc === 2 || rc === 4 || rc === 5 || op.opStatus === 5 || op.opStatus === 7) out.hardError = true;
     if (rc === 5 || op.opStatus === 7) {
       out.notInstalled = true;
       if (isProbe) {
@@ -594,7 +601,8 @@ function unpackLrmResource(b: Builder, node: WNode, lrm: LrmResource, prims: Map
         break;
     }
   }
-  if (outcome.notInstalled && !active) ws.bans.push({ rsc, node, source: "not installed" });
+  if (outcome.fatalError) for (const n of ws.nodes) ws.bans.push({ rsc, node: n, source: "fatal error" });
+  else if (outcome.hardError) ws.bans.push({ rsc, node, source: outcome.notInstalled ? "not installed" : "hard error" });
 }
 
 export function unpack(cib: CibModel, nowSec: number): WorkingSet {
