@@ -437,17 +437,12 @@ function summarize(p: WRsc, pa: PrimitiveActions, nextRole: Role, migrating: boo
     return [a];
   }
   if (current.length > 1) {
-    // Multiply active: stop everywhere but the chosen node.
+    // Multiply active: Pacemaker lists one line, the restart (or move) to the chosen node.
     const stayOn = next !== undefined && start.runnable ? next : undefined;
-    if (stayOn !== undefined && current.includes(stayOn)) {
-      for (const s of pa.stops) if (s.node !== stayOn) out.push({ action: "Stop", rsc: p.id, node: s.node?.name ?? "" });
-      out.push({ action: "Restart", rsc: p.id, node: stayOn.name });
-    } else {
-      const first = current[0] as WNode;
-      if (stayOn !== undefined) out.push({ action: "Move", rsc: p.id, from: first.name, to: stayOn.name });
-      else out.push({ action: "Stop", rsc: p.id, node: first.name });
-      for (const s of pa.stops.slice(1)) out.push({ action: "Stop", rsc: p.id, node: s.node?.name ?? "" });
-    }
+    const first = current[0] as WNode;
+    if (stayOn !== undefined && current.includes(stayOn)) out.push({ action: "Restart", rsc: p.id, node: stayOn.name });
+    else if (stayOn !== undefined) out.push({ action: "Move", rsc: p.id, from: first.name, to: stayOn.name });
+    else for (const n of current) out.push({ action: "Stop", rsc: p.id, node: n.name });
     return out;
   }
   const cur = current[0] as WNode;

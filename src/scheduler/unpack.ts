@@ -656,6 +656,17 @@ export function unpack(cib: CibModel, nowSec: number): WorkingSet {
   }
   unpackStatus(b, cib, cloneConfigs);
   for (const o of ws.orphans) ws.resourcesInOrder.push(o);
+  // multiple-active: what to do with a primitive found active on several nodes.
+  for (const p of ws.primitives) {
+    if (p.runningOn.length <= 1) continue;
+    if (p.multipleActive === "block") {
+      p.managed = false;
+      p.blocked = true;
+    } else if (p.multipleActive === "stop_only") {
+      p.nextRole = "Stopped";
+      p.nextRoleReason = "multiple-active=stop_only";
+    }
+  }
   // Roles of groups and clones summarize their children.
   for (const r of ws.resourcesInOrder) summarizeRole(r);
   ws.resources = [...ws.resourcesInOrder].sort((a, b2) => b2.priority - a.priority || a.seq - b2.seq);
