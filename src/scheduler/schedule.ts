@@ -8,7 +8,7 @@ import { ActionPlan } from "./actions.js";
 import { Assigner } from "./assign.js";
 import { addLocation, addLocationRecursive, applyLocations, applySymmetricDefault, unpackColocations } from "./constraints.js";
 import { cloneOf, type Role, type WNode, type WorkingSet, type WRsc } from "./model.js";
-import { assignPromotion } from "./promotion.js";
+import { Promoter } from "./promotion.js";
 import type { Explanation, ScheduleInput, ScheduleResult, ScoreLine } from "./types.js";
 import { unpack } from "./unpack.js";
 import { buildView, byteCompare, currentState, type DisplayState } from "./views.js";
@@ -25,8 +25,8 @@ export function schedule(input: ScheduleInput): ScheduleResult {
 
   const scores = snapshotScoresLater(ws);
   const assigner = new Assigner(ws);
+  assigner.setPromoter(new Promoter(ws, assigner, promotedLocations));
   assigner.assignAll();
-  assignPromotion(ws, assigner, promotedLocations);
 
   const plan = new ActionPlan(ws);
   plan.createActions();
