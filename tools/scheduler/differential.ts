@@ -102,6 +102,9 @@ async function runSeed(seed: number, opts: DifferentialOptions, workDir: string)
       JSON.stringify(mine ?? null, null, 1),
     ];
     writeFileSync(join(opts.saveDir, `seed-${seed}.txt`), report.join("\n") + "\n");
+    // crm_simulate's result in the corpus's expected.json form: with the XML, a ready
+    // golden case once the scheduler is fixed.
+    writeFileSync(join(opts.saveDir, `seed-${seed}.expected.json`), JSON.stringify(oracle.doc, null, 1) + "\n");
   }
   return result;
 }
