@@ -188,16 +188,16 @@ export class ActionPlan {
             for (const f of this.actsOf(fi, firstTask)) for (const t of this.actsOf(ti, thenTask)) this.edge(f, t, kind === "Mandatory", kind !== "Mandatory", kind === "Mandatory", reason);
           }
           // An interleaved instance with no instance of the first clone on its node cannot start.
-          if (!partnered && kind === "Mandatory" && thenTask === "start" && firstTask === "start") {
+          if ((!partnered || cloneMin(first) > 1) && kind === "Mandatory" && thenTask === "start" && firstTask === "start") {
             const firsts = this.actsOf(first, firstTask);
-            for (const t of this.actsOf(ti, thenTask)) this.cloneRunnable.push({ firsts, then: t, reason, stopsRunning: this.symmetricOrder });
+            for (const t of this.actsOf(ti, thenTask)) this.cloneRunnable.push({ firsts, then: t, reason, stopsRunning: this.symmetricOrder, minimum: cloneMin(first) });
           }
         }
         return;
       }
       if (kind === "Mandatory") {
         const firsts = this.actsOf(first, firstTask);
-        for (const t of this.actsOf(then, thenTask)) if (thenTask === "start" && firstTask === "start") this.cloneRunnable.push({ firsts, then: t, reason, stopsRunning: this.symmetricOrder });
+        for (const t of this.actsOf(then, thenTask)) if (thenTask === "start" && firstTask === "start") this.cloneRunnable.push({ firsts, then: t, reason, stopsRunning: this.symmetricOrder, minimum: cloneMin(first) });
       }
       return;
     }
@@ -206,14 +206,14 @@ export class ActionPlan {
     for (const t of thens) {
       if (kind === "Mandatory") {
         for (const f of firsts) this.edge(f, t, !thenIsClone, false, !firstIsClone, reason);
-        if (firstIsClone && thenTask === "start" && firstTask === "start") this.cloneRunnable.push({ firsts, then: t, reason, stopsRunning: this.symmetricOrder });
+        if (firstIsClone && thenTask === "start" && firstTask === "start") this.cloneRunnable.push({ firsts, then: t, reason, stopsRunning: this.symmetricOrder, minimum: cloneMin(first) });
       } else {
         for (const f of firsts) this.edge(f, t, false, !firstIsClone && !thenIsClone, false, reason);
       }
     }
   }
 
-  private readonly cloneRunnable: { firsts: Act[]; then: Act; reason: string; stopsRunning: boolean }[] = [];
+  private readonly cloneRunnable: { firsts: Act[]; then: Act; reason: string; stopsRunning: boolean; minimum: number }[] = [];
   /** Whether the order being expanded is symmetrical (read by edge()). */
   private symmetricOrder = false;
 
@@ -310,7 +310,7 @@ export class ActionPlan {
         }
       }
       for (const cr of this.cloneRunnable) {
-        if (cr.then.runnable && (!isAlreadyRunning(cr.then) || cr.stopsRunning) && cr.firsts.every((f) => !f.runnable && !isAlreadyRunning(f))) {
+        if (cr.then.runnable && (!isAlreadyRunning(cr.then) || cr.stopsRunning) && cr.firsts.filter((f) => f.runnable || isAlreadyRunning(f)).length < cr.minimum) {
           cr.then.runnable = false;
           cr.then.reason = `unrunnable ${cr.firsts[0]?.rsc.id ?? ""} start`;
           changed = true;
@@ -391,6 +391,12 @@ export class ActionPlan {
 function instanceNode(inst: WRsc): WNode | undefined {
   const p = inst.variant === "primitive" ? inst : inst.children[0];
   return p?.assigned ?? p?.runningOn[0];
+}
+
+/** clone-min: how many instances of a clone must run before what is ordered after it may start. */
+function cloneMin(r: WRsc): number {
+  const v = Number.parseInt(r.meta.get("clone-min") ?? "", 10);
+  return Number.isNaN(v) || v < 1 ? 1 : v;
 }
 
 function isAlreadyRunning(a: Act): boolean {
