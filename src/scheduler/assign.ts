@@ -129,10 +129,68 @@ export class Assigner {
     } else if (this.ws.options.stopAllResources) {
       this.assignTo(rsc, undefined, true, stopIfFail);
     } else {
-      this.assignBestNode(rsc, prefer, stopIfFail);
+      const mostFree = this.banInsufficientCapacity(rsc);
+      this.assignBestNode(rsc, prefer ?? mostFree, stopIfFail);
     }
     rsc.assigning = false;
     return rsc.assigned;
+  }
+
+  /**
+   * pcmk__ban_insufficient_capacity: with a placement strategy, nodes without room for
+   * the resource (and, when some node has room for all, for everything mandatorily
+   * colocated with it that is still unplaced) are banned. Returns the node with most
+   * free capacity when no node can take them all.
+   */
+  private banInsufficientCapacity(rsc: WRsc): WNode | undefined {
+    if (this.ws.options.placementStrategy === "default") return undefined;
+    const group = this.colocatedResources(rsc);
+    const needed = new Map<string, number>();
+    for (const r of group) {
+      if (!r.unassigned && r !== rsc) continue;
+      for (const [k, v] of r.utilization) needed.set(k, (needed.get(k) ?? 0) + v);
+    }
+    let mostFree: WNode | undefined;
+    let anyCapable = false;
+    const usable = [...rsc.allowed.keys()].map((n) => this.ws.nodeByName.get(n)).filter((n): n is WNode => n !== undefined && this.nodeAvailable(n.name, rsc.allowed, true));
+    if (group.length > 1) {
+      for (const n of usable) {
+        if (hasCapacity(n, needed)) anyCapable = true;
+        if (mostFree === undefined || compareCapacity(n, mostFree) < 0) mostFree = n;
+      }
+      if (anyCapable) {
+        for (const n of usable) if (!hasCapacity(n, needed)) this.ban(rsc, n, "insufficient capacity for colocated resources");
+        mostFree = undefined;
+      }
+    }
+    for (const n of usable) if (!hasCapacity(n, rsc.utilization)) this.ban(rsc, n, "insufficient capacity");
+    return mostFree;
+  }
+
+  private ban(rsc: WRsc, n: WNode, source: string): void {
+    rsc.allowed.set(n.name, MINUS_INFINITY);
+    rsc.contributions.push({ node: n.name, delta: MINUS_INFINITY, source });
+  }
+
+  /** Resources mandatorily colocated with `rsc`, transitively (pcmk__colocated_resources). */
+  private colocatedResources(rsc: WRsc): WRsc[] {
+    const seen = new Set<WRsc>([rsc]);
+    const queue = [rsc];
+    while (queue.length > 0) {
+      const r = queue.pop() as WRsc;
+      const next: WRsc[] = [];
+      for (const c of this.thisWithColocations(r)) if (c.score >= INFINITY) next.push(c.primary);
+      for (const c of this.withThisColocations(r)) if (c.score >= INFINITY) next.push(c.dependent);
+      for (const n of next) {
+        for (const p of n.variant === "primitive" ? [n] : n.variant === "group" ? n.children : []) {
+          if (!seen.has(p)) {
+            seen.add(p);
+            queue.push(p);
+          }
+        }
+      }
+    }
+    return [...seen];
   }
 
   private setNextRole(rsc: WRsc, role: Role, reason: string): void {
@@ -750,18 +808,26 @@ export function effectiveNextRole(r: WRsc): Role {
 }
 
 function utilizationOf(rsc: WRsc): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const [k, v] of rsc.meta) if (k.startsWith("#util:")) out.set(k.slice(6), Number(v));
-  return out;
+  return rsc.utilization;
 }
 
+/** pcmk__compare_node_capacities: negative when `a` has more free capacity than `b`. */
 function compareCapacity(a: WNode, b: WNode): number {
-  let aWins = 0;
-  let bWins = 0;
+  let result = 0;
   for (const [k, v] of a.remaining) {
     const w = b.remaining.get(k) ?? 0;
-    if (v > w) aWins++;
-    else if (v < w) bWins++;
+    if (v > w) result--;
+    else if (v < w) result++;
   }
-  return aWins > bWins ? -1 : bWins > aWins ? 1 : 0;
+  for (const [k, w] of b.remaining) {
+    if (a.remaining.has(k)) continue;
+    if (w > 0) result++;
+    else if (w < 0) result--;
+  }
+  return result;
+}
+
+function hasCapacity(node: WNode, needed: Map<string, number>): boolean {
+  for (const [k, v] of needed) if (v > (node.remaining.get(k) ?? 0)) return false;
+  return true;
 }

@@ -91,6 +91,8 @@ export interface WRsc {
   agent: string;
   className: string;
   meta: Map<string, string>;
+  /** Utilization this primitive needs on its node (placement strategies). */
+  utilization: Map<string, number>;
   priority: number;
   stickiness: number;
   migrationThreshold: number;

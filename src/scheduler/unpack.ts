@@ -181,6 +181,7 @@ function newRsc(b: Builder, id: string, baseId: string, variant: Variant, parent
     agent: "",
     className: "",
     meta,
+    utilization: new Map(),
     priority: intOf(meta.get("priority"), 0),
     stickiness: stickinessText === undefined ? cloneDefault : intOf(stickinessText, 0),
     migrationThreshold: intOf(meta.get("migration-threshold"), INFINITY),
@@ -239,6 +240,7 @@ function buildPrimitive(b: Builder, p: Primitive, parent: WRsc | undefined, suff
   const r = newRsc(b, p.id + suffix, p.id, "primitive", parent, meta);
   r.agent = p.provider === undefined ? `${p.class}:${p.type}` : `${p.class}:${p.provider}:${p.type}`;
   r.className = p.class;
+  for (const [k, v] of effectiveAttributes(p.utilization, ruleHolds({ nodeAttrs: undefined, nowSec: b.nowSec }))) r.utilization.set(k, parseScoreLenient(v));
   return r;
 }
 
@@ -670,6 +672,15 @@ export function unpack(cib: CibModel, nowSec: number): WorkingSet {
   // Roles of groups and clones summarize their children.
   for (const r of ws.resourcesInOrder) summarizeRole(r);
   ws.resources = [...ws.resourcesInOrder].sort((a, b2) => b2.priority - a.priority || a.seq - b2.seq);
+  if (options.placementStrategy !== "default") {
+    // With a placement strategy, resources of equal priority go by their score where they run.
+    const scoreHere = (r: WRsc): number => {
+      const p = r.variant === "primitive" ? r : r.children[0];
+      const n = p?.runningOn[0];
+      return n === undefined ? Number.NEGATIVE_INFINITY : 0;
+    };
+    ws.resources.sort((a, b2) => b2.priority - a.priority || scoreHere(b2) - scoreHere(a) || a.seq - b2.seq);
+  }
   return ws;
 }
 
