@@ -188,7 +188,10 @@ export class ActionPlan {
             for (const f of this.actsOf(fi, firstTask)) for (const t of this.actsOf(ti, thenTask)) this.edge(f, t, kind === "Mandatory", kind !== "Mandatory", kind === "Mandatory", reason);
           }
           // An interleaved instance with no instance of the first clone on its node cannot start.
-          if ((!partnered || cloneMin(first) > 1) && kind === "Mandatory" && thenTask === "start" && firstTask === "start") {
+          if (!partnered && this.requireAll && !first.meta.has("clone-min") && kind === "Mandatory" && thenTask === "start" && firstTask === "start") {
+            // Interleaved: no instance of the first clone on this node, so this one cannot start.
+            for (const t of this.actsOf(ti, thenTask)) this.cloneRunnable.push({ firsts: [], then: t, reason, stopsRunning: this.symmetricOrder, minimum: 1 });
+          } else if ((!partnered || cloneMin(first) > 1) && kind === "Mandatory" && thenTask === "start" && firstTask === "start") {
             const firsts = this.actsOf(first, firstTask);
             for (const t of this.actsOf(ti, thenTask)) this.cloneRunnable.push({ firsts, then: t, reason, stopsRunning: this.symmetricOrder, minimum: cloneMin(first) });
           }
@@ -216,6 +219,8 @@ export class ActionPlan {
   private readonly cloneRunnable: { firsts: Act[]; then: Act; reason: string; stopsRunning: boolean; minimum: number }[] = [];
   /** Whether the order being expanded is symmetrical (read by edge()). */
   private symmetricOrder = false;
+  /** require-all of the order being expanded (false: any instance of the first will do). */
+  private requireAll = true;
 
   private unpackOrder(c: OrderConstraint): void {
     const kind = c.orderKind;
@@ -244,8 +249,10 @@ export class ActionPlan {
     for (const p of pairs) {
       const reason = `order ${c.id}`;
       this.symmetricOrder = symmetrical;
+      this.requireAll = c.requireAll !== false;
       if (kind === "Mandatory") this.order(p.first, p.firstAction, p.then, p.thenAction, "Mandatory", reason);
       this.symmetricOrder = false;
+      this.requireAll = true;
       if (symmetrical && kind === "Mandatory") {
         const inv = (a: string): string | undefined => ({ start: "stop", stop: "start", promote: "demote", demote: "promote" })[a];
         const fi = inv(p.thenAction);
@@ -313,6 +320,19 @@ export class ActionPlan {
         if (cr.then.runnable && (!isAlreadyRunning(cr.then) || cr.stopsRunning) && cr.firsts.filter((f) => f.runnable || isAlreadyRunning(f)).length < cr.minimum) {
           cr.then.runnable = false;
           cr.then.reason = `unrunnable ${cr.firsts[0]?.rsc.id ?? ""} start`;
+          changed = true;
+        }
+      }
+      // A mandatory colocation's dependent cannot start where its primary cannot.
+      for (const c of this.ws.colocations) {
+        if (c.score < 1_000_000 || c.dependentRole !== "Unknown" || c.primaryRole !== "Unknown") continue;
+        const primaryStart = this.byRsc.get(c.primary.variant === "group" ? (c.primary.children[c.primary.children.length - 1] as WRsc) : c.primary)?.start;
+        if (primaryStart === undefined || primaryStart.runnable || primaryStart.node === undefined) continue;
+        for (const dp of primitivesOf(c.dependent)) {
+          const ds = this.byRsc.get(dp)?.start;
+          if (ds === undefined || !ds.runnable || ds.node !== primaryStart.node) continue;
+          ds.runnable = false;
+          ds.reason = `colocation with ${c.primary.id}`;
           changed = true;
         }
       }
