@@ -105,6 +105,8 @@ export interface WRsc {
   /** target-role as configured (undefined = no limit). */
   targetRole: Role | undefined;
   // clones
+  /** Configured id of a clone's child (primitive or group). */
+  childId?: string;
   unique: boolean;
   promotable: boolean;
   cloneMax: number;

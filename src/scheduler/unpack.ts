@@ -135,7 +135,8 @@ function unpackNodes(cib: CibModel, options: Options, nowSec: number): WNode[] {
       index,
       online,
       standby: isTrue(attrs.get("standby")),
-      maintenance: isTrue(attrs.get("maintenance")) || options.maintenanceMode,
+      // Cluster-wide maintenance-mode makes resources unmanaged; nodes stay online.
+      maintenance: isTrue(attrs.get("maintenance")),
       shutdown: online && shutdownAttr !== undefined && shutdownAttr !== "0",
       unclean,
       pending,
@@ -257,6 +258,7 @@ function buildClone(b: Builder, c: Clone): WRsc {
   const meta = metaOf(b, c.meta, undefined);
   const r = newRsc(b, c.id, c.id, "clone", undefined, meta);
   r.promotable = c.promotable || isTrue(meta.get("promotable"));
+  r.childId = c.child.id;
   r.cloneMax = intOf(meta.get("clone-max"), b.ws.nodes.length);
   r.cloneNodeMax = intOf(meta.get("clone-node-max"), 1);
   const uniqueText = meta.get("globally-unique");
@@ -658,6 +660,13 @@ export function unpack(cib: CibModel, nowSec: number): WorkingSet {
   }
   unpackStatus(b, cib, cloneConfigs);
   for (const o of ws.orphans) ws.resourcesInOrder.push(o);
+  // Resources active on a node in maintenance are left alone there.
+  for (const p of ws.primitives) {
+    if (p.runningOn.some((n) => n.maintenance)) {
+      p.managed = false;
+      p.maintenance = true;
+    }
+  }
   // multiple-active: what to do with a primitive found active on several nodes.
   for (const p of ws.primitives) {
     if (p.runningOn.length <= 1) continue;

@@ -77,7 +77,9 @@ function cloneView(rsc: WRsc, ws: WorkingSet, state: StateOf): CloneView {
   const flags: string[] = [];
   if (rsc.targetRole === "Stopped") flags.push("disabled");
   if (!rsc.managed) flags.push("unmanaged");
-  return { kind: "clone", id: rsc.id, unique: rsc.unique, promotable: rsc.promotable, instances, stoppedNodes, flags };
+  const view: CloneView = { kind: "clone", id: rsc.id, unique: rsc.unique, promotable: rsc.promotable, instances, stoppedNodes, flags };
+  if (rsc.childId !== undefined) view.child = rsc.childId;
+  return view;
 }
 
 export function byteCompare(a: string, b: string): number {
