@@ -86,7 +86,7 @@ export class ActionPlan {
     }
     const running = p.runningOn.length === 1 && p.runningOn[0] === next && !p.failed;
     // An unmanaged resource left running where it is counts as started for its dependents.
-    const startRunnable = next !== undefined && ((managed && isAvailable(next)) || (!managed && running));
+    const startRunnable = next !== undefined && ((managed && isAvailable(next)) || (!managed && !p.failed && p.runningOn.includes(next)));
     const start = this.newAct(p, "start", next, next === undefined || running, startRunnable);
     if (next !== undefined && (multiply || p.failed) && p.runningOn.includes(next)) start.optional = false;
     this.applyQuorumPolicy(p, start);
@@ -211,7 +211,8 @@ export class ActionPlan {
         for (const f of firsts) this.edge(f, t, !thenIsClone, false, !firstIsClone, reason);
         if (firstIsClone && thenTask === "start" && firstTask === "start") this.cloneRunnable.push({ firsts, then: t, reason, stopsRunning: this.symmetricOrder, minimum: cloneMin(first) });
       } else {
-        for (const f of firsts) this.edge(f, t, false, !firstIsClone && !thenIsClone, false, reason);
+        // Reverse (stop) direction: a stop that cannot run blocks the stops ordered after it.
+        for (const f of firsts) this.edge(f, t, false, !firstIsClone && !thenIsClone, !firstIsClone && !thenIsClone && f.task === "stop", reason);
       }
     }
   }

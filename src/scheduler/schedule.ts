@@ -79,7 +79,7 @@ export function failcount(ws: WorkingSet, p: WRsc, node: WNode): number {
 
 function applyFailureThresholds(ws: WorkingSet): void {
   for (const p of ws.primitives) {
-    if (p.migrationThreshold <= 0) continue;
+    if (p.migrationThreshold <= 0 || p.failureIgnored) continue;
     for (const node of ws.nodes) {
       const fc = failcount(ws, p, node);
       if (fc <= 0 || fc < p.migrationThreshold) continue;
