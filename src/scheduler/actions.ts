@@ -467,8 +467,8 @@ function summarize(p: WRsc, pa: PrimitiveActions, nextRole: Role, migrating: boo
     // Multiply active: Pacemaker lists one line, the restart (or move) to the chosen node.
     const stayOn = next !== undefined && start.runnable ? next : undefined;
     const first = current[0] as WNode;
-    if (stayOn !== undefined && current.includes(stayOn)) out.push({ action: "Restart", rsc: p.id, node: stayOn.name });
-    else if (stayOn !== undefined) out.push({ action: "Move", rsc: p.id, from: first.name, to: stayOn.name });
+    if (stayOn !== undefined && current.includes(stayOn)) out.push({ action: p.failed ? "Recover" : "Restart", rsc: p.id, node: stayOn.name });
+    else if (stayOn !== undefined) out.push({ action: p.failed ? "Recover" : "Move", rsc: p.id, from: first.name, to: stayOn.name });
     else for (const n of current) out.push({ action: "Stop", rsc: p.id, node: n.name });
     return out;
   }

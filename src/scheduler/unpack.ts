@@ -336,7 +336,7 @@ function configuredOnFail(prim: Primitive | undefined, task: string, intervalMs:
   return "restart";
 }
 
-function unpackOps(rsc: WRsc, prim: Primitive | undefined, ops: LrmRscOp[], options: Options): OpOutcome {
+function unpackOps(rsc: WRsc, prim: Primitive | undefined, ops: LrmRscOp[], options: Options, nowSec: number): OpOutcome {
   const sorted = ops
     .map((op, i) => ({ op, i }))
     .sort((a, b) => {
@@ -430,7 +430,9 @@ function unpackOps(rsc: WRsc, prim: Primitive | undefined, ops: LrmRscOp[], opti
       }
       continue;
     }
-    // A failure.
+    // A failure. Failures older than failure-timeout have expired and no longer count.
+    const changed = op.lastRcChange ?? op.lastRun;
+    if (rsc.failureTimeoutSec > 0 && changed !== undefined && changed + rsc.failureTimeoutSec <= nowSec && task !== "stop") continue;
     const onFail = configuredOnFail(prim, task, op.intervalMs, options);
     if (onFail === "ignore") {
       out.failureIgnored = true;
@@ -563,7 +565,7 @@ function unpackLrmResource(b: Builder, node: WNode, lrm: LrmResource, prims: Map
       ws.orphans.push(rsc);
     }
   }
-  const outcome = unpackOps(rsc, prims.get(rsc.baseId), lrm.ops, ws.options);
+  const outcome = unpackOps(rsc, prims.get(rsc.baseId), lrm.ops, ws.options, ws.nowSec);
   if (outcome.known) rsc.knownOn.add(node.name);
   if (outcome.notInstalled) rsc.notInstalled = true;
   if (outcome.failureIgnored) rsc.failureIgnored = true;
