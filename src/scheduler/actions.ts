@@ -306,7 +306,8 @@ export class ActionPlan {
           e.then.reason ??= `required ${e.first.rsc.id} ${e.first.task}`;
           changed = true;
         }
-        if (e.impliesFirst && !e.then.optional && e.first.optional && e.first.node !== undefined) {
+        const migratingStop = e.then.task === "stop" && this.migrating.has(e.then.rsc) && e.first.rsc !== e.then.rsc;
+        if (e.impliesFirst && !migratingStop && !e.then.optional && e.first.optional && e.first.node !== undefined) {
           e.first.optional = false;
           e.first.reason ??= `required ${e.then.rsc.id} ${e.then.task}`;
           changed = true;

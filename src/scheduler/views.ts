@@ -99,6 +99,8 @@ export function buildView(ws: WorkingSet, state: StateOf): ClusterView {
   for (const r of ws.resourcesInOrder) {
     switch (r.variant) {
       case "primitive":
+        // A stopped orphan is no longer shown.
+        if (r.orphan && state(r).nodes.length === 0) break;
         resources.push(primitiveView(r, state));
         break;
       case "group":
