@@ -82,11 +82,21 @@ function knownIds(view: ClusterView): Set<string> {
   return ids;
 }
 
+/** The primitives a resource id stands for: itself, its instances, or a group's / clone's members. */
+function primitivesFor(view: ClusterView, id: string): PrimitiveView[] {
+  for (const r of view.resources) {
+    if (r.id !== id) continue;
+    if (r.kind === "group") return r.members;
+    if (r.kind === "clone") return primitives({ nodes: [], resources: [r] });
+  }
+  return primitives(view).filter((p) => p.id === id || p.id.replace(/:\d+$/, "") === id);
+}
+
 function stateOf(view: ClusterView, id: string): string {
-  const matches = primitives(view).filter((p) => p.id === id || p.id.replace(/:\d+$/, "") === id);
+  const matches = primitivesFor(view, id);
   const active = matches.filter((p) => p.role !== "Stopped" && p.nodes.length > 0);
   if (active.length === 0) return "Stopped";
-  return active.map((p) => `${p.role} on ${p.nodes.join(", ")}`).join("; ");
+  return active.map((p) => `${matches.length > 1 ? `${p.id}: ` : ""}${p.role} on ${p.nodes.join(", ")}`).join("; ");
 }
 
 export function explainResource(result: ScheduleResult, id: string, onlyNode?: string): ResourceExplanation {
