@@ -188,6 +188,8 @@ export interface WorkingSet {
   /** All primitives (instances included), unpack order. */
   primitives: WRsc[];
   colocations: Colocation[];
+  /** Primitives created from each resource template (constraints may name a template). */
+  byTemplate: Map<string, WRsc[]>;
   /** Clone of each configured child primitive id (also for clones with no instance). */
   cloneByChildId: Map<string, WRsc>;
   /** History entries for resources no longer configured. */

@@ -110,6 +110,7 @@ function unpackNodes(cib: CibModel, options: Options, nowSec: number): WNode[] {
     attrs.set("#uname", n.uname);
     attrs.set("#id", n.id);
     attrs.set("#kind", "cluster");
+    attrs.set("#is_dc", cib.cib["dc-uuid"] === n.id ? "true" : "false");
     const baseCtx: RuleContext = { nodeAttrs: attrs, nowSec };
     for (const [k, v] of effectiveAttributes(n.attributes, ruleHolds(baseCtx))) attrs.set(k, v);
     if (state !== undefined) for (const [k, v] of effectiveAttributes(state.transient, ruleHolds(baseCtx))) attrs.set(k, v);
@@ -241,6 +242,11 @@ function buildPrimitive(b: Builder, p: Primitive, parent: WRsc | undefined, suff
   const r = newRsc(b, p.id + suffix, p.id, "primitive", parent, meta);
   r.agent = p.provider === undefined ? `${p.class}:${p.type}` : `${p.class}:${p.provider}:${p.type}`;
   r.className = p.class;
+  if (p.template !== undefined && parent === undefined) {
+    const list = b.ws.byTemplate.get(p.template) ?? [];
+    list.push(r);
+    b.ws.byTemplate.set(p.template, list);
+  }
   for (const [k, v] of effectiveAttributes(p.utilization, ruleHolds({ nodeAttrs: undefined, nowSec: b.nowSec }))) r.utilization.set(k, parseScoreLenient(v));
   return r;
 }
@@ -381,7 +387,8 @@ function unpackOps(rsc: WRsc, prim: Primitive | undefined, ops: LrmRscOp[], opti
     if (op.opStatus === 1) continue; // cancelled
     out.known = true;
     const expected = expectedRc(op, isProbe);
-    const rc = op.rcCode;
+    // OCF "degraded" results count as success (190: running, 191: running promoted).
+    const rc = op.rcCode === 190 ? 0 : op.rcCode === 191 ? 8 : op.rcCode;
     const key = `${task}_${op.intervalMs}`;
     // Old CIBs record unexpected results as op-status 4 (error); the rc decides, as Pacemaker remaps.
     let failed = op.opStatus !== 0 && op.opStatus !== 4;
@@ -626,6 +633,7 @@ export function unpack(cib: CibModel, nowSec: number): WorkingSet {
     primitives: [],
     colocations: [],
     cloneByChildId: new Map(),
+    byTemplate: new Map(),
     orphans: [],
     bans: [],
   };
