@@ -1,5 +1,6 @@
 export {
   runConformance,
+  reportOf,
   runCase,
   comparableSummary,
   corpusCaseList,
