@@ -78,17 +78,18 @@ export class ActionPlan {
     const stops: Act[] = [];
     const multiply = p.runningOn.length > 1;
     for (const n of p.runningOn) {
-      const needed = next !== n || multiply || p.failed;
+      const recover = p.failed && !p.demoteOnFail;
+      const needed = next !== n || multiply || recover;
       const runnable = managed && (n.online || n.unclean) && !p.stopFailedOn.has(n.name);
       const stop = this.newAct(p, "stop", n, !needed, runnable);
       if (needed) stop.reason = next === undefined ? "node availability" : undefined;
       stops.push(stop);
     }
-    const running = p.runningOn.length === 1 && p.runningOn[0] === next && !p.failed;
+    const running = p.runningOn.length === 1 && p.runningOn[0] === next && (!p.failed || p.demoteOnFail);
     // An unmanaged resource left running where it is counts as started for its dependents.
     const startRunnable = next !== undefined && ((managed && isAvailable(next)) || (!managed && !p.failed && p.runningOn.includes(next)));
     const start = this.newAct(p, "start", next, next === undefined || running, startRunnable);
-    if (next !== undefined && (multiply || p.failed) && p.runningOn.includes(next)) start.optional = false;
+    if (next !== undefined && (multiply || (p.failed && !p.demoteOnFail)) && p.runningOn.includes(next)) start.optional = false;
     this.applyQuorumPolicy(p, start);
     // A start always follows the stops of the same resource; a restart needs both.
     for (const s of stops) {

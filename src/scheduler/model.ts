@@ -128,6 +128,8 @@ export interface WRsc {
   runningOn: WNode[];
   failed: boolean;
   failureIgnored: boolean;
+  /** Failed with on-fail=demote: demote in place instead of recovering. */
+  demoteOnFail: boolean;
   blocked: boolean;
   orphan: boolean;
   notInstalled: boolean;

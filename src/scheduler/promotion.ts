@@ -113,7 +113,7 @@ export class Promoter {
       const chosen = instanceNode(inst);
       const configured = clone.targetRole ?? inst.targetRole;
       let priority: number;
-      if (chosen === undefined || configured === "Unpromoted" || configured === "Stopped") {
+      if (chosen === undefined || configured === "Unpromoted" || configured === "Stopped" || primsOf(inst).some((p) => p.demoteOnFail)) {
         priority = MINUS_INFINITY;
       } else {
         const s = promotionScore(inst, clone, chosen);

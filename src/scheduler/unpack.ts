@@ -212,6 +212,7 @@ function newRsc(b: Builder, id: string, baseId: string, variant: Variant, parent
     runningOn: [],
     failed: false,
     failureIgnored: false,
+    demoteOnFail: false,
     blocked: false,
     orphan: false,
     notInstalled: false,
@@ -584,6 +585,11 @@ function unpackLrmResource(b: Builder, node: WNode, lrm: LrmResource, prims: Map
     if (roleRank(outcome.role) > roleRank(rsc.role)) rsc.role = outcome.role;
     switch (outcome.onFail) {
       case "ignore":
+        break;
+      case "demote":
+        // on-fail=demote: a failed promoted instance is demoted, not recovered.
+        rsc.failed = true;
+        rsc.demoteOnFail = true;
         break;
       case "block":
         rsc.failed = true;
