@@ -47,6 +47,7 @@ function resolveTargets(ws: WorkingSet, cib: CibModel, c: LocationConstraint): W
     }
     const r = topLevelOrMember(ws, id);
     if (r !== undefined) out.push(r);
+    else for (const t of ws.byTemplate.get(id) ?? []) out.push(t);
   };
   if (c.rsc !== undefined) add(c.rsc);
   if (c.rscPattern !== undefined) {

@@ -91,6 +91,8 @@ export interface WRsc {
   agent: string;
   className: string;
   meta: Map<string, string>;
+  /** Utilization this primitive needs on its node (placement strategies). */
+  utilization: Map<string, number>;
   priority: number;
   stickiness: number;
   migrationThreshold: number;
@@ -103,6 +105,8 @@ export interface WRsc {
   /** target-role as configured (undefined = no limit). */
   targetRole: Role | undefined;
   // clones
+  /** Configured id of a clone's child (primitive or group). */
+  childId?: string;
   unique: boolean;
   promotable: boolean;
   cloneMax: number;
@@ -124,6 +128,8 @@ export interface WRsc {
   runningOn: WNode[];
   failed: boolean;
   failureIgnored: boolean;
+  /** Failed with on-fail=demote: demote in place instead of recovering. */
+  demoteOnFail: boolean;
   blocked: boolean;
   orphan: boolean;
   notInstalled: boolean;
@@ -184,6 +190,8 @@ export interface WorkingSet {
   /** All primitives (instances included), unpack order. */
   primitives: WRsc[];
   colocations: Colocation[];
+  /** Primitives created from each resource template (constraints may name a template). */
+  byTemplate: Map<string, WRsc[]>;
   /** Clone of each configured child primitive id (also for clones with no instance). */
   cloneByChildId: Map<string, WRsc>;
   /** History entries for resources no longer configured. */

@@ -8,7 +8,7 @@ import { ActionPlan } from "./actions.js";
 import { Assigner } from "./assign.js";
 import { addLocation, addLocationRecursive, applyLocations, applySymmetricDefault, unpackColocations } from "./constraints.js";
 import { cloneOf, type Role, type WNode, type WorkingSet, type WRsc } from "./model.js";
-import { assignPromotion } from "./promotion.js";
+import { Promoter } from "./promotion.js";
 import type { Explanation, ScheduleInput, ScheduleResult, ScoreLine } from "./types.js";
 import { unpack } from "./unpack.js";
 import { buildView, byteCompare, currentState, type DisplayState } from "./views.js";
@@ -25,8 +25,8 @@ export function schedule(input: ScheduleInput): ScheduleResult {
 
   const scores = snapshotScoresLater(ws);
   const assigner = new Assigner(ws);
+  assigner.setPromoter(new Promoter(ws, assigner, promotedLocations));
   assigner.assignAll();
-  assignPromotion(ws, assigner, promotedLocations);
 
   const plan = new ActionPlan(ws);
   plan.createActions();
@@ -79,7 +79,7 @@ export function failcount(ws: WorkingSet, p: WRsc, node: WNode): number {
 
 function applyFailureThresholds(ws: WorkingSet): void {
   for (const p of ws.primitives) {
-    if (p.migrationThreshold <= 0) continue;
+    if (p.migrationThreshold <= 0 || p.failureIgnored) continue;
     for (const node of ws.nodes) {
       const fc = failcount(ws, p, node);
       if (fc <= 0 || fc < p.migrationThreshold) continue;

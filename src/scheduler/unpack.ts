@@ -110,6 +110,7 @@ function unpackNodes(cib: CibModel, options: Options, nowSec: number): WNode[] {
     attrs.set("#uname", n.uname);
     attrs.set("#id", n.id);
     attrs.set("#kind", "cluster");
+    attrs.set("#is_dc", cib.cib["dc-uuid"] === n.id ? "true" : "false");
     const baseCtx: RuleContext = { nodeAttrs: attrs, nowSec };
     for (const [k, v] of effectiveAttributes(n.attributes, ruleHolds(baseCtx))) attrs.set(k, v);
     if (state !== undefined) for (const [k, v] of effectiveAttributes(state.transient, ruleHolds(baseCtx))) attrs.set(k, v);
@@ -135,7 +136,8 @@ function unpackNodes(cib: CibModel, options: Options, nowSec: number): WNode[] {
       index,
       online,
       standby: isTrue(attrs.get("standby")),
-      maintenance: isTrue(attrs.get("maintenance")) || options.maintenanceMode,
+      // Cluster-wide maintenance-mode makes resources unmanaged; nodes stay online.
+      maintenance: isTrue(attrs.get("maintenance")),
       shutdown: online && shutdownAttr !== undefined && shutdownAttr !== "0",
       unclean,
       pending,
@@ -181,6 +183,7 @@ function newRsc(b: Builder, id: string, baseId: string, variant: Variant, parent
     agent: "",
     className: "",
     meta,
+    utilization: new Map(),
     priority: intOf(meta.get("priority"), 0),
     stickiness: stickinessText === undefined ? cloneDefault : intOf(stickinessText, 0),
     migrationThreshold: intOf(meta.get("migration-threshold"), INFINITY),
@@ -209,6 +212,7 @@ function newRsc(b: Builder, id: string, baseId: string, variant: Variant, parent
     runningOn: [],
     failed: false,
     failureIgnored: false,
+    demoteOnFail: false,
     blocked: false,
     orphan: false,
     notInstalled: false,
@@ -239,6 +243,12 @@ function buildPrimitive(b: Builder, p: Primitive, parent: WRsc | undefined, suff
   const r = newRsc(b, p.id + suffix, p.id, "primitive", parent, meta);
   r.agent = p.provider === undefined ? `${p.class}:${p.type}` : `${p.class}:${p.provider}:${p.type}`;
   r.className = p.class;
+  if (p.template !== undefined && parent === undefined) {
+    const list = b.ws.byTemplate.get(p.template) ?? [];
+    list.push(r);
+    b.ws.byTemplate.set(p.template, list);
+  }
+  for (const [k, v] of effectiveAttributes(p.utilization, ruleHolds({ nodeAttrs: undefined, nowSec: b.nowSec }))) r.utilization.set(k, parseScoreLenient(v));
   return r;
 }
 
@@ -255,6 +265,7 @@ function buildClone(b: Builder, c: Clone): WRsc {
   const meta = metaOf(b, c.meta, undefined);
   const r = newRsc(b, c.id, c.id, "clone", undefined, meta);
   r.promotable = c.promotable || isTrue(meta.get("promotable"));
+  r.childId = c.child.id;
   r.cloneMax = intOf(meta.get("clone-max"), b.ws.nodes.length);
   r.cloneNodeMax = intOf(meta.get("clone-node-max"), 1);
   const uniqueText = meta.get("globally-unique");
@@ -293,6 +304,8 @@ interface OpOutcome {
   onFail: string;
   failureIgnored: boolean;
   notInstalled: boolean;
+  hardError: boolean;
+  fatalError: boolean;
   pending: string | undefined;
   stopFailed: boolean;
   known: boolean;
@@ -330,7 +343,7 @@ function configuredOnFail(prim: Primitive | undefined, task: string, intervalMs:
   return "restart";
 }
 
-function unpackOps(rsc: WRsc, prim: Primitive | undefined, ops: LrmRscOp[], options: Options): OpOutcome {
+function unpackOps(rsc: WRsc, prim: Primitive | undefined, ops: LrmRscOp[], options: Options, nowSec: number): OpOutcome {
   const sorted = ops
     .map((op, i) => ({ op, i }))
     .sort((a, b) => {
@@ -346,6 +359,8 @@ function unpackOps(rsc: WRsc, prim: Primitive | undefined, ops: LrmRscOp[], opti
     onFail: "ignore",
     failureIgnored: false,
     notInstalled: false,
+    hardError: false,
+    fatalError: false,
     pending: undefined,
     stopFailed: false,
     known: false,
@@ -373,7 +388,8 @@ function unpackOps(rsc: WRsc, prim: Primitive | undefined, ops: LrmRscOp[], opti
     if (op.opStatus === 1) continue; // cancelled
     out.known = true;
     const expected = expectedRc(op, isProbe);
-    const rc = op.rcCode;
+    // OCF "degraded" results count as success (190: running, 191: running promoted).
+    const rc = op.rcCode === 190 ? 0 : op.rcCode === 191 ? 8 : op.rcCode;
     const key = `${task}_${op.intervalMs}`;
     // Old CIBs record unexpected results as op-status 4 (error); the rc decides, as Pacemaker remaps.
     let failed = op.opStatus !== 0 && op.opStatus !== 4;
@@ -422,7 +438,9 @@ function unpackOps(rsc: WRsc, prim: Primitive | undefined, ops: LrmRscOp[], opti
       }
       continue;
     }
-    // A failure.
+    // A failure. Failures older than failure-timeout have expired and no longer count.
+    const changed = op.lastRcChange ?? op.lastRun;
+    if (rsc.failureTimeoutSec > 0 && changed !== undefined && changed + rsc.failureTimeoutSec <= nowSec && task !== "stop") continue;
     const onFail = configuredOnFail(prim, task, op.intervalMs, options);
     if (onFail === "ignore") {
       out.failureIgnored = true;
@@ -433,6 +451,9 @@ function unpackOps(rsc: WRsc, prim: Primitive | undefined, ops: LrmRscOp[], opti
     }
     lastFailureKey = key;
     if ((ON_FAIL_RANK[onFail] ?? 2) > (ON_FAIL_RANK[out.onFail] ?? 0)) out.onFail = onFail;
+    // Hard errors ban the resource from this node, fatal ones from every node.
+    if (rc === 6 || op.opStatus === 6) out.fatalError = true;
+    else if (rc === 2 || rc === 4 || rc === 5 || op.opStatus === 5 || op.opStatus === 7) out.hardError = true;
     if (rc === 5 || op.opStatus === 7) {
       out.notInstalled = true;
       if (isProbe) {
@@ -552,7 +573,7 @@ function unpackLrmResource(b: Builder, node: WNode, lrm: LrmResource, prims: Map
       ws.orphans.push(rsc);
     }
   }
-  const outcome = unpackOps(rsc, prims.get(rsc.baseId), lrm.ops, ws.options);
+  const outcome = unpackOps(rsc, prims.get(rsc.baseId), lrm.ops, ws.options, ws.nowSec);
   if (outcome.known) rsc.knownOn.add(node.name);
   if (outcome.notInstalled) rsc.notInstalled = true;
   if (outcome.failureIgnored) rsc.failureIgnored = true;
@@ -564,6 +585,11 @@ function unpackLrmResource(b: Builder, node: WNode, lrm: LrmResource, prims: Map
     if (roleRank(outcome.role) > roleRank(rsc.role)) rsc.role = outcome.role;
     switch (outcome.onFail) {
       case "ignore":
+        break;
+      case "demote":
+        // on-fail=demote: a failed promoted instance is demoted, not recovered.
+        rsc.failed = true;
+        rsc.demoteOnFail = true;
         break;
       case "block":
         rsc.failed = true;
@@ -594,7 +620,8 @@ function unpackLrmResource(b: Builder, node: WNode, lrm: LrmResource, prims: Map
         break;
     }
   }
-  if (outcome.notInstalled && !active) ws.bans.push({ rsc, node, source: "not installed" });
+  if (outcome.fatalError) for (const n of ws.nodes) ws.bans.push({ rsc, node: n, source: "fatal error" });
+  else if (outcome.hardError) ws.bans.push({ rsc, node, source: outcome.notInstalled ? "not installed" : "hard error" });
 }
 
 export function unpack(cib: CibModel, nowSec: number): WorkingSet {
@@ -612,6 +639,7 @@ export function unpack(cib: CibModel, nowSec: number): WorkingSet {
     primitives: [],
     colocations: [],
     cloneByChildId: new Map(),
+    byTemplate: new Map(),
     orphans: [],
     bans: [],
   };
@@ -648,9 +676,36 @@ export function unpack(cib: CibModel, nowSec: number): WorkingSet {
   }
   unpackStatus(b, cib, cloneConfigs);
   for (const o of ws.orphans) ws.resourcesInOrder.push(o);
+  // Resources active on a node in maintenance are left alone there.
+  for (const p of ws.primitives) {
+    if (p.runningOn.some((n) => n.maintenance)) {
+      p.managed = false;
+      p.maintenance = true;
+    }
+  }
+  // multiple-active: what to do with a primitive found active on several nodes.
+  for (const p of ws.primitives) {
+    if (p.runningOn.length <= 1) continue;
+    if (p.multipleActive === "block") {
+      p.managed = false;
+      p.blocked = true;
+    } else if (p.multipleActive === "stop_only") {
+      p.nextRole = "Stopped";
+      p.nextRoleReason = "multiple-active=stop_only";
+    }
+  }
   // Roles of groups and clones summarize their children.
   for (const r of ws.resourcesInOrder) summarizeRole(r);
   ws.resources = [...ws.resourcesInOrder].sort((a, b2) => b2.priority - a.priority || a.seq - b2.seq);
+  if (options.placementStrategy !== "default") {
+    // With a placement strategy, resources of equal priority go by their score where they run.
+    const scoreHere = (r: WRsc): number => {
+      const p = r.variant === "primitive" ? r : r.children[0];
+      const n = p?.runningOn[0];
+      return n === undefined ? Number.NEGATIVE_INFINITY : 0;
+    };
+    ws.resources.sort((a, b2) => b2.priority - a.priority || scoreHere(b2) - scoreHere(a) || a.seq - b2.seq);
+  }
   return ws;
 }
 

@@ -1,6 +1,8 @@
 export {
   runConformance,
+  reportOf,
   runCase,
+  comparableSummary,
   corpusCaseList,
   passingOf,
   regressions,

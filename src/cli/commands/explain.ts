@@ -6,7 +6,7 @@
  */
 
 import { formatScore, INFINITY, TandemError } from "../../core/index.js";
-import type { ClusterView, PrimitiveView, ScheduleResult, ScoreContribution } from "../../scheduler/index.js";
+import type { ClusterView, PrimitiveView, ScheduleResult, ScoreContribution, SummaryAction } from "../../scheduler/index.js";
 import { compareNatural } from "../../scheduler/render/index.js";
 import { checkFlags, UsageError, type CommandContext } from "../context.js";
 import { registerGroup } from "../registry.js";
@@ -36,7 +36,22 @@ interface ResourceExplanation {
   current: string;
   revised: string;
   decision: string;
+  /** The transition's summary actions for the resource (or its instances), as sentences. */
+  actions: string[];
   nodes: NodeExplanation[];
+}
+
+/** "Move from node1 to node2 because of node availability (blocked)". */
+function actionSentence(a: SummaryAction): string {
+  const who = a.rsc ?? "";
+  let what: string;
+  if (a.from !== undefined && a.to !== undefined) what = `${a.action} ${who} from ${a.from} to ${a.to}`;
+  else if (a.fromRole !== undefined && a.toRole !== undefined) what = `${a.action} ${who} on ${a.node ?? ""} (${a.fromRole} to ${a.toRole})`;
+  else what = `${a.action} ${who} on ${a.node ?? ""}${a.role !== undefined ? ` (${a.role})` : ""}`;
+  const reason = a.reason?.replace(/^due to /, "");
+  if (reason !== undefined && reason.length > 0) what += ` because of ${reason}`;
+  if (a.blocked === true) what += ", but it is blocked";
+  return what;
 }
 
 /** Every primitive view of a cluster view, flattened (instances keep ":N"). */
@@ -67,11 +82,21 @@ function knownIds(view: ClusterView): Set<string> {
   return ids;
 }
 
+/** The primitives a resource id stands for: itself, its instances, or a group's / clone's members. */
+function primitivesFor(view: ClusterView, id: string): PrimitiveView[] {
+  for (const r of view.resources) {
+    if (r.id !== id) continue;
+    if (r.kind === "group") return r.members;
+    if (r.kind === "clone") return primitives({ nodes: [], resources: [r] });
+  }
+  return primitives(view).filter((p) => p.id === id || p.id.replace(/:\d+$/, "") === id);
+}
+
 function stateOf(view: ClusterView, id: string): string {
-  const matches = primitives(view).filter((p) => p.id === id || p.id.replace(/:\d+$/, "") === id);
+  const matches = primitivesFor(view, id);
   const active = matches.filter((p) => p.role !== "Stopped" && p.nodes.length > 0);
   if (active.length === 0) return "Stopped";
-  return active.map((p) => `${p.role} on ${p.nodes.join(", ")}`).join("; ");
+  return active.map((p) => `${matches.length > 1 ? `${p.id}: ` : ""}${p.role} on ${p.nodes.join(", ")}`).join("; ");
 }
 
 export function explainResource(result: ScheduleResult, id: string, onlyNode?: string): ResourceExplanation {
@@ -106,6 +131,7 @@ export function explainResource(result: ScheduleResult, id: string, onlyNode?: s
     current: stateOf(result.current, id),
     revised: stateOf(result.revised, id),
     decision: entry?.decision ?? "The scheduler recorded no explanation for this resource.",
+    actions: result.summary.filter((a) => a.rsc !== undefined && (a.rsc === id || a.rsc.replace(/:\d+$/, "") === id)).map(actionSentence),
     nodes: list,
   };
 }
@@ -116,7 +142,10 @@ function signed(delta: number): string {
 }
 
 export function renderExplanationText(e: ResourceExplanation): string {
-  const lines = [`Resource ${e.resource}`, `  Now:      ${e.current}`, `  Planned:  ${e.revised}`, `  Decision: ${e.decision}`, "", "Scores by node:"];
+  const lines = [`Resource ${e.resource}`, `  Now:      ${e.current}`, `  Planned:  ${e.revised}`, `  Decision: ${e.decision}`];
+  if (e.actions.length > 0) lines.push("  Actions:", ...e.actions.map((a) => `    ${a}`));
+  else lines.push("  Actions:  none");
+  lines.push("", "Scores by node:");
   for (const n of e.nodes) {
     lines.push(`  ${n.node}: ${n.score === null ? "no score" : formatScore(n.score)}`);
     for (const c of n.contributions) lines.push(`    ${signed(c.delta).padStart(10)}  ${c.source}`);
