@@ -10,6 +10,7 @@ DEBIAN_PACKAGES=(
   resource-agents       # real OCF agents (Dummy, IPaddr2, apache, ...)
   etcd-server etcd-client
   haproxy nginx nftables iproute2 arping conntrack curl wrk
+  python3               # executor tests: a systemd unit running python3 -m http.server
 )
 
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then

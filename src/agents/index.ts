@@ -9,5 +9,5 @@ export { loadServiceUnit, serviceUnitName, DEFAULT_UNIT_DIRS } from "./systemd/u
 export { parseUnitText, buildServiceUnit, splitWords, expandExecWords, parseEnvironmentFile, parseExecLine } from "./systemd/unit-file.js";
 export type { ServiceUnit, ExecCommand, ServiceType, KillMode } from "./systemd/unit-file.js";
 export { BuiltinDummyAgent } from "./builtin/dummy.js";
-export { BuiltinWebserverAgent, httpGet } from "./builtin/webserver.js";
+export { BuiltinWebserverAgent, httpGet, WEBSERVER_MAIN } from "./builtin/webserver.js";
 export { groupMembers, isProcessAlive, procStat } from "./proc.js";

@@ -44,7 +44,11 @@ export function ocfEnvironment(
     LANG: "C",
     LC_ALL: "C",
   };
-  for (const [name, value] of Object.entries(request.params)) env[`OCF_RESKEY_${name}`] = value;
+  for (const [name, value] of Object.entries(request.params)) {
+    // An operation's depth (`op monitor OCF_CHECK_LEVEL=10`) is exported as itself, as Pacemaker does.
+    if (name === "OCF_CHECK_LEVEL") env[name] = value;
+    else env[`OCF_RESKEY_${name}`] = value;
+  }
   const meta: Record<string, string> = { timeout: String(request.timeoutMs), ...request.meta };
   if (options.nodeName !== undefined && meta["on_node"] === undefined) meta["on_node"] = options.nodeName;
   for (const [name, value] of Object.entries(meta)) env[`OCF_RESKEY_CRM_meta_${name.replace(/-/g, "_")}`] = value;

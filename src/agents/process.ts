@@ -9,7 +9,7 @@ import type { AgentResult } from "./types.js";
 const TAIL_BYTES = 4096;
 const EXIT_REASON_PREFIX = "ocf-exit-reason:";
 /** After exit, how long to wait for pipes a daemon may have inherited before closing them. */
-const PIPE_DRAIN_MS = 50;
+const PIPE_DRAIN_MS = 10;
 
 export interface ProcessRequest {
   command: string;
@@ -150,7 +150,7 @@ export function runProcess(request: ProcessRequest): Promise<ProcessOutcome> {
   });
 }
 
-/** Converts a process outcome into an agent result with an OCF code chosen by `mapExit`. */
+/** Converts a process outcome into an agent result with the OCF code the caller chose. */
 export function toAgentResult(outcome: ProcessOutcome, rc: number): AgentResult {
   return {
     rc,

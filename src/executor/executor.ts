@@ -80,11 +80,13 @@ export class Executor implements NodeExecutor {
   /** Set when the active set or an active resource's parameters changed since the last save. */
   private activeDirty = false;
   private readonly journalRecords: OpRecord[] = [];
+  private readonly listeners = new Set<(event: ExecutorEvent) => void>();
   private readonly lastRcChange = new Map<string, { rc: number; at: number }>();
 
   constructor(private readonly options: ExecutorOptions) {
     this.nodeName = options.nodeName;
     this.clock = options.clock ?? systemClock;
+    if (options.onEvent !== undefined) this.listeners.add(options.onEvent);
     this.stateDir = options.stateDir;
     mkdirSync(this.stateDir, { recursive: true });
     this.registry = options.registry ?? new AgentRegistry({ stateDir: this.stateDir, nodeName: options.nodeName, ...options.agents });
@@ -188,7 +190,7 @@ export class Executor implements NodeExecutor {
       this.cancelRecurring(request.resourceId, request.operation, intervalMs);
       const rec: Recurring = { key, request, cancelled: false, lastFailed: false };
       this.recurring.set(key, rec);
-      const record = await this.enqueue(request);
+      const record = await this.enqueue(request, () => rec.cancelled);
       this.afterRecurringRun(rec, record, false);
       return record;
     }
@@ -207,6 +209,8 @@ export class Executor implements NodeExecutor {
   }
 
   private remember(request: OperationRequest): void {
+    // meta-data and validate-all say nothing about the resource's configuration.
+    if (request.operation === "meta-data" || request.operation === "validate-all") return;
     const prev = this.known.get(request.resourceId);
     if (request.operation === "stop" && prev !== undefined) {
       this.known.set(request.resourceId, { ...prev, stopTimeoutMs: this.timeoutOf(request) });
@@ -335,8 +339,17 @@ export class Executor implements NodeExecutor {
       stderrTail: result.stderrTail,
       ...(status === "done" ? {} : { errorCode: code ?? (status === "timeout" ? "EXEC_OP_TIMEOUT" : status === "cancelled" ? "EXEC_OP_CANCELLED" : "EXEC_AGENT_ERROR") }),
       ...(request.transitionKey === undefined ? {} : { transitionKey: request.transitionKey }),
+      ...(request.meta?.["migrate_source"] === undefined ? {} : { migrateSource: request.meta["migrate_source"] }),
+      ...(request.meta?.["migrate_target"] === undefined ? {} : { migrateTarget: request.meta["migrate_target"] }),
     };
-    if (status === "cancelled") return rec;
+    if (status === "cancelled") {
+      // A start cut short may have left something running: it still needs a stop.
+      if (STARTING.has(request.operation)) {
+        this.updateActive(request, rc, true);
+        if (this.activeDirty) this.saveActive();
+      }
+      return rec;
+    }
     const history = this.histories.get(request.resourceId) ?? new Map<string, OpRecord>();
     this.histories.set(request.resourceId, history);
     if (request.operation !== "meta-data" && request.operation !== "validate-all") {
@@ -396,17 +409,27 @@ export class Executor implements NodeExecutor {
     const intervalMs = request.intervalMs ?? 0;
     const key = `${request.resourceId}#${request.operation}_${intervalMs}`;
     const prev = this.failcounts.get(key);
-    const fatal = request.operation === "start" && (this.options.startFailureIsFatal ?? true);
+    // As Pacemaker's controller: a failed stop, and a failed start when
+    // start-failure-is-fatal, set the failcount to INFINITY; anything else adds one.
+    const fatal = request.operation === "stop" || (request.operation === "start" && (this.options.startFailureIsFatal ?? true));
     const count = fatal ? INFINITY_FAILCOUNT : Math.min(INFINITY_FAILCOUNT, (prev?.count ?? 0) + 1);
     this.failcounts.set(key, { resourceId: request.resourceId, operation: request.operation, intervalMs, count, lastFailure: nowSec });
   }
 
   private emit(event: ExecutorEvent): void {
-    try {
-      this.options.onEvent?.(event);
-    } catch {
-      /* a listener's bug must not break the executor */
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch {
+        /* a listener's bug must not break the executor */
+      }
     }
+  }
+
+  /** Adds an event listener (besides `onEvent`); returns the function that removes it. */
+  subscribe(listener: (event: ExecutorEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   // --- recurring monitors ------------------------------------------------------------
@@ -483,6 +506,24 @@ export class Executor implements NodeExecutor {
     return Math.min(INFINITY_FAILCOUNT, this.failcount(resourceId).reduce((s, f) => s + f.count, 0));
   }
 
+  /**
+   * Clears failcounts whose last failure is older than the resource's failure-timeout
+   * (`failureTimeoutSec(resourceId)`; undefined or 0 means never), as Pacemaker does when
+   * a failure expires. Returns what was cleared. The caller supplies the timeouts: the
+   * executor does not read the configuration.
+   */
+  expireFailcounts(nowSec: number, failureTimeoutSec: (resourceId: string) => number | undefined): Failcount[] {
+    const cleared: Failcount[] = [];
+    for (const [key, f] of [...this.failcounts]) {
+      const timeout = failureTimeoutSec(f.resourceId);
+      if (timeout !== undefined && timeout > 0 && nowSec >= f.lastFailure + timeout) {
+        this.failcounts.delete(key);
+        cleared.push(f);
+      }
+    }
+    return cleared;
+  }
+
   /** `resource cleanup`: forget failcounts and history, so the DC probes again. */
   cleanup(resourceId: string, epoch: number): void {
     this.checkEpoch(epoch);
@@ -517,7 +558,11 @@ export class Executor implements NodeExecutor {
     const until = started + deadlineMs;
     this.halted = true;
     this.cancelAllRecurring();
-    const order = this.activeResources().reverse();
+    // Everything running now is cut short; resources busy with an operation (a start in
+    // progress, say) are stopped first: they are the most recent.
+    for (const controller of this.inFlight.values()) controller.abort();
+    const busy = [...this.queues.keys()].filter((id) => !this.active.has(id) && this.known.has(id));
+    const order = [...busy, ...this.activeResources().reverse()];
     const out: StopAllResult = { stopped: [], failed: [], skipped: [], durationMs: 0 };
     for (const id of order) {
       const left = until - performance.now();
@@ -525,16 +570,28 @@ export class Executor implements NodeExecutor {
         out.skipped.push(id);
         continue;
       }
-      this.inFlight.get(id)?.abort();
       const known = this.known.get(id);
       if (known === undefined) {
         out.failed.push({ resourceId: id, rc: OCF_ERR_GENERIC, reason: "no agent known for this resource" });
         continue;
       }
-      const rec = await this.enqueue({
-        epoch: this.newestEpoch, resourceId: id, agent: known.agent, operation: "stop",
-        params: known.params, meta: known.meta, timeoutMs: Math.max(1, Math.min(known.stopTimeoutMs, until - performance.now())),
+      // The queue may still hold an operation that ignores the abort: never wait past the deadline.
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<undefined>((resolve) => {
+        timer = setTimeout(() => resolve(undefined), Math.max(0, until - performance.now()));
       });
+      const rec = await Promise.race([
+        this.enqueue({
+          epoch: this.newestEpoch, resourceId: id, agent: known.agent, operation: "stop",
+          params: known.params, meta: known.meta, timeoutMs: Math.max(1, Math.min(known.stopTimeoutMs, until - performance.now())),
+        }),
+        late,
+      ]);
+      clearTimeout(timer);
+      if (rec === undefined) {
+        out.failed.push({ resourceId: id, rc: OCF_ERR_GENERIC, reason: "deadline passed while an earlier operation was still running" });
+        continue;
+      }
       if (rec.failed) out.failed.push({ resourceId: id, rc: rec.rcCode, reason: rec.exitReason || rec.opStatusName });
       else out.stopped.push(id);
     }

@@ -28,6 +28,8 @@ export function toLrmRscOp(rec: OpRecord): LrmRscOp {
     raw["transition-magic"] = `${rec.opStatus}:${rec.rcCode};${rec.transitionKey}`;
   }
   if (rec.exitReason.length > 0) raw["exit-reason"] = rec.exitReason;
+  if (rec.migrateSource !== undefined) raw["migrate_source"] = rec.migrateSource;
+  if (rec.migrateTarget !== undefined) raw["migrate_target"] = rec.migrateTarget;
   const op: LrmRscOp = {
     id: rec.id,
     operation: rec.operation,
@@ -45,6 +47,8 @@ export function toLrmRscOp(rec: OpRecord): LrmRscOp {
     onNode: rec.onNode,
     raw,
   };
+  if (rec.migrateSource !== undefined) op.migrateSource = rec.migrateSource;
+  if (rec.migrateTarget !== undefined) op.migrateTarget = rec.migrateTarget;
   if (rec.transitionKey !== undefined) {
     op.transitionKey = rec.transitionKey;
     op.transitionMagic = raw["transition-magic"] ?? "";

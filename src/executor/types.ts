@@ -112,9 +112,11 @@ export interface NodeExecutor {
   history(resourceId?: string): OpRecord[];
   failcount(resourceId: string): Failcount[];
   allFailcounts(): Failcount[];
+  expireFailcounts(nowSec: number, failureTimeoutSec: (resourceId: string) => number | undefined): Failcount[];
   cleanup(resourceId: string, epoch: number): void;
   activeResources(): string[];
   stopAll(deadlineMs: number): Promise<StopAllResult>;
   resume(epoch: number): void;
+  subscribe(listener: (event: ExecutorEvent) => void): () => void;
   close(): void;
 }

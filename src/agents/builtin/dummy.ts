@@ -52,7 +52,7 @@ export function inProcessResult(outcome: Outcome, startedMs: number, extra: Part
   };
 }
 
-/** Waits `ms`, or rejects with "timeout"/"cancelled" first. */
+/** Waits `ms`; resolves "timeout" when the deadline comes first, "cancelled" on abort. */
 export function abortableSleep(ms: number, deadlineMs: number, signal?: AbortSignal): Promise<"ok" | "timeout" | "cancelled"> {
   return new Promise((resolve) => {
     if (signal?.aborted === true) {

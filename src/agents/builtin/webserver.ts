@@ -18,7 +18,9 @@ import {
 import type { AgentRequest, AgentResult, AgentRunner } from "../types.js";
 import { inProcessResult } from "./dummy.js";
 
-const MAIN = fileURLToPath(new URL("./webserver-main.js", import.meta.url));
+/** The web server program (`node WEBSERVER_MAIN IP PORT MESSAGE`), e.g. for a lab's httpd unit. */
+export const WEBSERVER_MAIN = fileURLToPath(new URL("./webserver-main.js", import.meta.url));
+const MAIN = WEBSERVER_MAIN;
 
 interface ServerState {
   pid: number;
@@ -98,7 +100,7 @@ export class BuiltinWebserverAgent implements AgentRunner {
         writeFileSync(`${this.statePath(request)}.tmp`, JSON.stringify(state));
         renameSync(`${this.statePath(request)}.tmp`, this.statePath(request));
         let answered = false;
-        while (!exited && !answered && performance.now() < deadline) {
+        while (!exited && !answered && performance.now() < deadline && request.signal?.aborted !== true) {
           answered = (await httpGet(ip, port, Math.min(200, Math.max(1, deadline - performance.now())))) !== undefined;
           if (!answered) await waitFor(() => exited, 10, 5);
         }
@@ -117,6 +119,7 @@ export class BuiltinWebserverAgent implements AgentRunner {
             /* gone */
           }
           rmSync(this.statePath(request), { force: true });
+          if (request.signal?.aborted === true) return inProcessResult({ rc: OCF_ERR_GENERIC, reason: "cancelled" }, started, { cancelled: true });
           return inProcessResult({ rc: OCF_ERR_GENERIC, reason: "web server did not answer before the timeout" }, started, { timedOut: true });
         }
         rmSync(this.statePath(request), { force: true });

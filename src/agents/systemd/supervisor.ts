@@ -12,14 +12,14 @@
  *           service was started by hand — probes see it)
  *   stop    ExecStop… then KillSignal per KillMode, SIGKILL after TimeoutStopSec
  */
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { describeError } from "../../core/index.js";
+import { describeError, isTandemError } from "../../core/index.js";
 import { killGroup, runProcess } from "../process.js";
 import { groupMembers, isProcessAlive, listPids, procCmdline, procStat, readPidFile, sleep, waitFor } from "../proc.js";
 import {
-  OCF_ERR_CONFIGURED, OCF_ERR_GENERIC, OCF_ERR_UNIMPLEMENTED, OCF_NOT_RUNNING, OCF_SUCCESS,
+  OCF_ERR_CONFIGURED, OCF_ERR_GENERIC, OCF_ERR_INSTALLED, OCF_ERR_UNIMPLEMENTED, OCF_NOT_RUNNING, OCF_SUCCESS,
 } from "../types.js";
 import type { AgentRequest, AgentResult, AgentRunner } from "../types.js";
 import { lookupGroup, lookupUser } from "./accounts.js";
@@ -50,6 +50,7 @@ interface SupervisedState {
   adopted?: boolean;
 }
 
+const LOG_ROTATE_BYTES = 1024 * 1024;
 const BASE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 function result(rc: number, startedMs: number, exitReason = "", extra: Partial<AgentResult> = {}): AgentResult {
@@ -60,9 +61,23 @@ function result(rc: number, startedMs: number, exitReason = "", extra: Partial<A
 }
 
 class StepFailure extends Error {
-  constructor(readonly rc: number, message: string, readonly timedOut = false) {
+  constructor(readonly rc: number, message: string, readonly timedOut = false, readonly cancelled = false) {
     super(message);
   }
+}
+
+/** When an operation must be done by, and the signal that cancels it (stopAll aborts running operations). */
+interface Deadline {
+  at: number;
+  signal?: AbortSignal;
+}
+
+function left(deadline: Deadline): number {
+  return deadline.at - performance.now();
+}
+
+function aborted(deadline: Deadline): boolean {
+  return deadline.signal?.aborted === true;
 }
 
 export class SupervisedServiceAgent implements AgentRunner {
@@ -117,9 +132,11 @@ export class SupervisedServiceAgent implements AgentRunner {
     try {
       unit = this.load();
     } catch (err) {
-      return result(OCF_ERR_CONFIGURED, started, describeError(err));
+      // The unit file vanished since the agent was resolved: "not installed"; unreadable or malformed: "not configured".
+      const rc = isTandemError(err) && err.code === "AGENT_NOT_FOUND" ? OCF_ERR_INSTALLED : OCF_ERR_CONFIGURED;
+      return result(rc, started, describeError(err));
     }
-    const deadline = started + request.timeoutMs;
+    const deadline: Deadline = { at: started + request.timeoutMs, ...(request.signal === undefined ? {} : { signal: request.signal }) };
     try {
       switch (request.action) {
         case "start":
@@ -149,7 +166,7 @@ export class SupervisedServiceAgent implements AgentRunner {
           return result(OCF_ERR_UNIMPLEMENTED, started, `systemd units do not implement '${request.action}'`);
       }
     } catch (err) {
-      if (err instanceof StepFailure) return result(err.rc, started, err.message, { timedOut: err.timedOut });
+      if (err instanceof StepFailure) return result(err.rc, started, err.message, { timedOut: err.timedOut, cancelled: err.cancelled });
       return result(OCF_ERR_GENERIC, started, describeError(err));
     }
   }
@@ -223,13 +240,15 @@ export class SupervisedServiceAgent implements AgentRunner {
 
   // --- control commands (ExecStartPre/Post, ExecStop, ExecReload, oneshot ExecStart) ---
 
-  private async runControl(unit: ServiceUnit, cmd: ExecCommand, deadline: number, mainPid?: number): Promise<void> {
+  private async runControl(unit: ServiceUnit, cmd: ExecCommand, deadline: Deadline, mainPid?: number): Promise<void> {
     const env = this.environment(unit, mainPid);
     const [command, ...args] = this.argv(unit, cmd, env);
-    const remaining = Math.max(1, Math.round(deadline - performance.now()));
+    const remaining = Math.max(1, Math.round(left(deadline)));
     const outcome = await runProcess({
       command: command ?? "", args, env, cwd: this.workingDirectory(unit), timeoutMs: remaining, ...this.credentials(unit, cmd),
+      ...(deadline.signal === undefined ? {} : { signal: deadline.signal }),
     });
+    if (outcome.cancelled) throw new StepFailure(OCF_ERR_GENERIC, `'${cmd.raw}' cancelled`, false, true);
     if (outcome.timedOut) throw new StepFailure(OCF_ERR_GENERIC, `'${cmd.raw}' timed out`, true);
     if (outcome.spawnError !== undefined) {
       if (cmd.ignoreFailure) return;
@@ -300,10 +319,10 @@ export class SupervisedServiceAgent implements AgentRunner {
 
   // --- start -------------------------------------------------------------------------
 
-  private async start(unit: ServiceUnit, opDeadline: number, started: number): Promise<AgentResult> {
+  private async start(unit: ServiceUnit, opDeadline: Deadline, started: number): Promise<AgentResult> {
     if (this.monitor(unit).rc === OCF_SUCCESS) return result(OCF_SUCCESS, started);
     this.clearState(unit);
-    const deadline = Math.min(opDeadline, started + unit.timeoutStartMs);
+    const deadline: Deadline = { ...opDeadline, at: Math.min(opDeadline.at, started + unit.timeoutStartMs) };
     for (const cmd of unit.execStartPre) await this.runControl(unit, cmd, deadline);
     if (unit.type === "oneshot") {
       for (const cmd of unit.execStart) await this.runControl(unit, cmd, deadline);
@@ -322,7 +341,14 @@ export class SupervisedServiceAgent implements AgentRunner {
   private spawnMain(unit: ServiceUnit, cmd: ExecCommand, env: Record<string, string>) {
     const [command, ...args] = this.argv(unit, cmd, env);
     mkdirSync(this.options.stateDir, { recursive: true });
-    const log = openSync(this.logPath(unit), "a");
+    // One previous log is kept; a service's output never grows the state dir without bound.
+    const logPath = this.logPath(unit);
+    try {
+      if (statSync(logPath).size > LOG_ROTATE_BYTES) renameSync(logPath, `${logPath}.1`);
+    } catch {
+      /* no log yet */
+    }
+    const log = openSync(logPath, "a");
     try {
       const child = spawn(command ?? "", args, {
         env, cwd: this.workingDirectory(unit), detached: true, stdio: ["ignore", log, log],
@@ -348,9 +374,9 @@ export class SupervisedServiceAgent implements AgentRunner {
     }
   }
 
-  private async startSimple(unit: ServiceUnit, cmd: ExecCommand, deadline: number): Promise<SupervisedState> {
+  private async startSimple(unit: ServiceUnit, cmd: ExecCommand, deadline: Deadline): Promise<SupervisedState> {
     const { pid, exited } = this.spawnMain(unit, cmd, this.environment(unit));
-    const settle = Math.max(0, Math.min(this.settleMs, deadline - performance.now()));
+    const settle = Math.max(0, Math.min(this.settleMs, left(deadline)));
     const early = await Promise.race([exited, sleep(settle).then(() => undefined)]);
     if (early !== undefined) {
       if (early.error !== undefined) throw new StepFailure(OCF_ERR_GENERIC, `cannot run '${cmd.raw}': ${early.error}`);
@@ -365,15 +391,21 @@ export class SupervisedServiceAgent implements AgentRunner {
     return { unit: unit.name, mainPid: pid, pgid: pid, startedAtMs: Date.now(), ...(st === undefined ? {} : { startTime: st.startTime }) };
   }
 
-  private async startForking(unit: ServiceUnit, cmd: ExecCommand, deadline: number): Promise<SupervisedState> {
+  private async startForking(unit: ServiceUnit, cmd: ExecCommand, deadline: Deadline): Promise<SupervisedState> {
     const env = this.environment(unit);
     const { pid, exited } = this.spawnMain(unit, cmd, env);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<undefined>((resolve) => {
-      timer = setTimeout(() => resolve(undefined), Math.max(0, deadline - performance.now()));
+      timer = setTimeout(() => resolve(undefined), Math.max(0, left(deadline)));
     });
+    const onAbort = (): void => {
+      if (pid !== undefined) killGroup(pid, "SIGKILL");
+    };
+    deadline.signal?.addEventListener("abort", onAbort, { once: true });
     const done = await Promise.race([exited, timeout]);
     clearTimeout(timer);
+    deadline.signal?.removeEventListener("abort", onAbort);
+    if (aborted(deadline)) throw new StepFailure(OCF_ERR_GENERIC, `'${cmd.raw}' cancelled`, false, true);
     if (done === undefined) {
       if (pid !== undefined) killGroup(pid, "SIGKILL");
       throw new StepFailure(OCF_ERR_GENERIC, `'${cmd.raw}' did not return within the start timeout`, true);
@@ -387,7 +419,7 @@ export class SupervisedServiceAgent implements AgentRunner {
       await waitFor(() => {
         const p = readPidFile(pidFile);
         return p !== undefined && isProcessAlive(p);
-      }, Math.max(0, deadline - performance.now()));
+      }, Math.max(0, left(deadline)));
       mainPid = readPidFile(pidFile);
       if (mainPid === undefined || !isProcessAlive(mainPid)) throw new StepFailure(OCF_ERR_GENERIC, `PID file ${pidFile} not written by a live process`);
     } else if (pid !== undefined) {
@@ -404,7 +436,7 @@ export class SupervisedServiceAgent implements AgentRunner {
 
   // --- stop --------------------------------------------------------------------------
 
-  private async stop(unit: ServiceUnit, opDeadline: number, started: number): Promise<AgentResult> {
+  private async stop(unit: ServiceUnit, opDeadline: Deadline, started: number): Promise<AgentResult> {
     if (this.monitor(unit).rc !== OCF_SUCCESS) {
       // The main process is gone, but with KillMode=control-group/mixed its group's
       // leftovers (workers of a dead master) are still the service's: end them too.
@@ -418,7 +450,7 @@ export class SupervisedServiceAgent implements AgentRunner {
       return result(OCF_SUCCESS, started);
     }
     const state = this.readState(unit);
-    const deadline = Math.min(opDeadline, started + unit.timeoutStopMs);
+    const deadline: Deadline = { ...opDeadline, at: Math.min(opDeadline.at, started + unit.timeoutStopMs) };
     const mainPid = state?.mainPid;
     for (const cmd of unit.execStop) {
       try {
@@ -444,7 +476,8 @@ export class SupervisedServiceAgent implements AgentRunner {
     };
     if (unit.killMode !== "none" && alive()) {
       signal(unit.killSignal as NodeJS.Signals, unit.killMode === "control-group");
-      await waitFor(() => !alive(), Math.max(0, deadline - performance.now()));
+      // An abort (stopAll) skips the grace period and goes straight to SIGKILL.
+      await waitFor(() => !alive() || aborted(deadline), Math.max(0, left(deadline)));
       if (alive()) {
         signal("SIGKILL", unit.killMode !== "process");
         await waitFor(() => !alive(), 2000);
@@ -453,7 +486,7 @@ export class SupervisedServiceAgent implements AgentRunner {
     if (alive()) return result(OCF_ERR_GENERIC, started, `service still running after stop (main PID ${mainPid ?? "?"})`, { timedOut: true });
     for (const cmd of unit.execStopPost) {
       try {
-        await this.runControl(unit, cmd, Math.max(deadline, performance.now() + 1000));
+        await this.runControl(unit, cmd, { at: Math.max(deadline.at, performance.now() + 1000) });
       } catch {
         /* as systemd: ExecStopPost failures do not fail the stop */
       }
@@ -464,7 +497,7 @@ export class SupervisedServiceAgent implements AgentRunner {
 
   // --- reload ------------------------------------------------------------------------
 
-  private async reload(unit: ServiceUnit, deadline: number, started: number): Promise<AgentResult> {
+  private async reload(unit: ServiceUnit, deadline: Deadline, started: number): Promise<AgentResult> {
     if (unit.execReload.length === 0) return result(OCF_ERR_UNIMPLEMENTED, started, `${unit.name} has no ExecReload=`);
     if (this.monitor(unit).rc !== OCF_SUCCESS) return result(OCF_NOT_RUNNING, started, `${unit.name} is not running`);
     const mainPid = this.readState(unit)?.mainPid;

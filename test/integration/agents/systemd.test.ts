@@ -6,9 +6,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { AgentRegistry, groupMembers, httpGet, isProcessAlive, procStat } from "../../../src/agents/index.js";
+import { AgentRegistry, groupMembers, httpGet, isProcessAlive, procStat, WEBSERVER_MAIN } from "../../../src/agents/index.js";
 import type { AgentAction, AgentRunner } from "../../../src/agents/index.js";
 import { isTandemError } from "../../../src/core/index.js";
 import { freePort, killPid, removeDir, tempDir, waitUntil } from "../../support/processes.js";
@@ -105,6 +105,8 @@ test("a restarted executor finds the service its predecessor started, and a prob
 
   const second = new AgentRegistry({ stateDir: join(dir, "state"), unitDirs: [units], systemdMode: "supervised" });
   assert.equal((await op(second.resolve("systemd:web1"), "monitor")).rc, 0, "found through the state dir");
+  assert.equal(second.resolve("service:web1").name, "systemd:web1", "service: without an init script is systemd");
+  assert.equal((await op(second.resolve("service:web1"), "monitor")).rc, 0);
   assert.equal((await op(second.resolve("systemd:web2"), "monitor")).rc, 0, "probe found the hand-started service");
   assert.equal((await op(second.resolve("systemd:web1"), "stop")).rc, 0);
   assert.equal((await op(second.resolve("systemd:web2"), "stop")).rc, 0);
@@ -204,6 +206,11 @@ ExecStart=/bin/sh -c 'sleep 60 & echo $! > ${pidFile}'
   assert.equal(broken.rc, 1);
   assert.match(broken.exitReason, /exited at once.*cannot bind/);
   assert.throws(() => registry.resolve("systemd:absent"), (e: unknown) => isTandemError(e) && e.code === "AGENT_NOT_FOUND");
+  const vanishing = registry.resolve("systemd:broken");
+  rmSync(join(units, "broken.service"));
+  assert.equal((await op(vanishing, "monitor")).rc, 5, "a unit file removed after resolve: not installed");
+  writeFileSync(join(units, "broken.service"), "[Service]\nType=nonsense\nExecStart=/bin/true\n");
+  assert.equal((await op(vanishing, "start")).rc, 6, "a malformed unit: not configured");
 });
 
 test("User= drops privileges, templates get %i, and stop ends the leftovers of a dead main process", async (t) => {
@@ -296,4 +303,22 @@ ExecStop=-/sbin/start-stop-daemon --quiet --stop --retry QUIT/5 --pidfile ${pidF
   assert.equal(stopRes.rc, 0);
   assert.equal(isProcessAlive(master), false);
   assert.equal(await httpGet("127.0.0.1", port, 300), undefined);
+});
+
+test("systemd:httpd as a lab provides it: the built-in web server program under a unit", async (t) => {
+  const dir = tempDir("sd-httpd");
+  const port = await freePort();
+  const units = writeUnit(dir, "httpd", `[Unit]\nDescription=Cluster Controlled httpd\n[Service]\nExecStart=${process.execPath} ${WEBSERVER_MAIN} 127.0.0.1 ${port} "Hello Benji"\n`);
+  const registry = new AgentRegistry({ stateDir: join(dir, "state"), unitDirs: [units], systemdMode: "supervised" });
+  const httpd = registry.resolve("systemd:httpd");
+  t.after(async () => {
+    await op(httpd, "stop");
+    killPid(stateOf(dir, "httpd").mainPid, true);
+    removeDir(dir);
+  });
+  assert.equal((await op(httpd, "start")).rc, 0);
+  assert.ok(await waitUntil(async () => (await httpGet("127.0.0.1", port, 300)) === "Hello Benji\n", 5000));
+  const stop = await op(httpd, "stop");
+  assert.equal(stop.rc, 0);
+  assert.ok(stop.durationMs < 2000, `SIGTERM ends it at once (${stop.durationMs} ms)`);
 });

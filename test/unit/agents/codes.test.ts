@@ -29,7 +29,7 @@ test("agent specs parse and bad ones are refused", () => {
 
 test("the OCF environment carries params, meta (dashes to underscores) and the instance", () => {
   const env = ocfEnvironment(
-    { resourceId: "web:1", params: { ip: "10.0.0.1" }, meta: { interval: "10000", "clone-max": "2" }, timeoutMs: 5000 },
+    { resourceId: "web:1", params: { ip: "10.0.0.1", OCF_CHECK_LEVEL: "10" }, meta: { interval: "10000", "clone-max": "2" }, timeoutMs: 5000 },
     "heartbeat", "IPaddr2", { ocfRoot: "/usr/lib/ocf", rscTmpDir: "/tmp/r", nodeName: "benji" },
   );
   assert.equal(env["OCF_RESKEY_ip"], "10.0.0.1");
@@ -42,4 +42,6 @@ test("the OCF environment carries params, meta (dashes to underscores) and the i
   assert.equal(env["OCF_RESOURCE_PROVIDER"], "heartbeat");
   assert.equal(env["OCF_ROOT"], "/usr/lib/ocf");
   assert.equal(env["HA_RSCTMP"], "/tmp/r");
+  assert.equal(env["OCF_CHECK_LEVEL"], "10");
+  assert.equal(env["OCF_RESKEY_OCF_CHECK_LEVEL"], undefined);
 });
