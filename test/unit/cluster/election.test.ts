@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ManualClock } from "../../../src/core/index.js";
 import { MemoryStore } from "../../../src/store/index.js";
-import { campaign, currentLeader, dcKey, type Leadership, LeaseKeeper, publishDc, isNotLeader } from "../../../src/cluster/index.js";
+import { campaign, currentLeader, dcKey, type Leadership, LeaderView, LeaseKeeper, publishDc, isNotLeader } from "../../../src/cluster/index.js";
 import { ManualTimers, settle } from "../../support/manual-timers.js";
 
 function setup() {
@@ -75,4 +75,25 @@ test("a candidate whose lease is lost while waiting gives up and withdraws", asy
   assert.equal(await outcome, "gave up");
   assert.equal((await store.range("/tandem/c/election/")).kvs.length, 1);
   await aLease.release();
+});
+
+test("the leader view follows the DC and admits only the current epoch", async () => {
+  const { store, lease } = setup();
+  const view = await LeaderView.open(store, "c");
+  const seen: (string | undefined)[] = [];
+  view.onChange((l) => seen.push(l?.name));
+  assert.equal(view.current(), undefined);
+  const a = await campaign({ store, cluster: "c", candidate: "a", lease: await lease() });
+  const bLease = await lease();
+  const b = campaign({ store, cluster: "c", candidate: "b", lease: bLease });
+  await settle();
+  assert.deepEqual(view.current(), { name: "a", epoch: a.epoch });
+  assert.equal(view.admits(a.epoch), true);
+  await a.resign();
+  const bl = await b;
+  await settle();
+  assert.equal(view.admits(a.epoch), false, "the old DC's actions are refused");
+  assert.equal(view.admits(bl.epoch), true);
+  assert.deepEqual(seen, ["a", "b"]);
+  view.close();
 });

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { decodeHeartbeat, encodeHeartbeat, FailureDetector, type Heartbeat } from "../../../src/cluster/index.js";
+import { decodeHeartbeat, encodeHeartbeat, FailureDetector, type Heartbeat, heartbeatPeers, parsePeerAddress } from "../../../src/cluster/index.js";
 
 const hb = (node: string, seq: number, incarnation = `${node}-1`): Heartbeat => ({ cluster: "c", node, incarnation, seq });
 
@@ -86,4 +86,17 @@ test("the wire format round-trips and rejects anything else", () => {
     assert.equal(decodeHeartbeat(Buffer.from(bad)), undefined, bad);
   }
   assert.equal(decodeHeartbeat(Buffer.alloc(2000, 32)), undefined);
+});
+
+test("heartbeat peers come from the members' published addresses, without ourselves", () => {
+  assert.deepEqual(parsePeerAddress("10.0.0.1:5405"), { address: "10.0.0.1", port: 5405 });
+  assert.deepEqual(parsePeerAddress("[fd00::1]:5405"), { address: "fd00::1", port: 5405 });
+  for (const bad of ["10.0.0.1", "10.0.0.1:0", "10.0.0.1:70000", "fd00::1:5405", ""]) assert.equal(parsePeerAddress(bad), undefined, bad);
+  const nodes = new Map<string, { info: Record<string, string> }>([
+    ["a", { info: { heartbeat: "127.0.0.1:1000" } }],
+    ["b", { info: { heartbeat: "127.0.0.1:1001" } }],
+    ["c", { info: {} }],
+    ["d", { info: { heartbeat: "nonsense" } }],
+  ]);
+  assert.deepEqual([...heartbeatPeers(nodes, "a")], [["b", { address: "127.0.0.1", port: 1001 }]]);
 });

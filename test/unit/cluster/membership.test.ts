@@ -65,6 +65,21 @@ test("a node that cannot renew learns it lost membership before the others see i
   await holly.leave();
 });
 
+test("rejoining before the old lease expired takes the key over and revokes the old lease", async () => {
+  const { store, timers, member } = setup();
+  const holly = member("holly");
+  const old = await holly.join();
+  store.setAvailable(false);
+  await timers.advance(2600); // lost locally at 2500; the store keeps the lease until 3000
+  store.setAvailable(true);
+  assert.equal(holly.state, "lost");
+  assert.ok((await store.leaseTimeToLive(old.id)) !== undefined, "old lease still alive in the store");
+  const fresh = await holly.join();
+  assert.equal((await store.get(nodeKey("c1", "holly"))).kv?.lease, fresh.id);
+  assert.equal(await store.leaseTimeToLive(old.id), undefined, "old lease revoked");
+  await holly.leave();
+});
+
 test("a second daemon with the same node name is refused while the first holds it", async () => {
   const { member } = setup();
   await member("holly", "A").join();
