@@ -108,21 +108,24 @@ test("a three-node cluster set up, configured and started with the CLI runs reso
   await ok("resource", "create", "d1", "ocf:tandem:Dummy", "op", "monitor", "interval=1s");
   await ok("resource", "create", "d2", "ocf:tandem:Dummy", "op", "monitor", "interval=1s");
   await ok("constraint", "location", "d1", "prefers", "n2=50");
+  await ok("resource", "create", "c1", "ocf:tandem:Dummy", "op", "monitor", "interval=2s", "clone");
   const started = await ok("cluster", "start", "--all");
   assert.equal(started.stdout, "n1: Starting Cluster...\nn2: Starting Cluster...\nn3: Starting Cluster...\n");
   const s = await waitFor("the cluster to settle", async () => {
     const snap = await readSnapshot(store, CLUSTER);
-    return snap.members.size === 3 && placement(snap).size === 2 && settled(snap) ? snap : undefined;
+    return snap.members.size === 3 && placement(snap).size === 3 && settled(snap) ? snap : undefined;
   }, 30_000);
   assert.deepEqual(placement(s).get("d1"), ["n2"], "the location preference holds");
   assert.equal(placement(s).get("d2")?.length, 1);
+  assert.deepEqual(placement(s).get("c1"), ["n1", "n2", "n3"], "the anonymous clone runs once per node");
 
   const status = await ok("status");
   assert.match(status.stdout, /^Cluster name: tri\d+\n/);
   assert.match(status.stdout, /\* Stack: etcd\n/);
   assert.match(status.stdout, /\* Current DC: n\d - partition with quorum\n/);
   assert.match(status.stdout, /\* 3 nodes configured\n/);
-  assert.match(status.stdout, /\* 2 resource instances configured\n/);
+  assert.match(status.stdout, /\* 5 resource instances configured\n/);
+  assert.match(status.stdout, /\* Clone Set: c1-clone \[c1\]:\n {4}\* Started: \[ n1 n2 n3 \]\n/);
   assert.match(status.stdout, /Node List:\n {2}\* Online: \[ n1 n2 n3 \]\n/);
   assert.match(status.stdout, /\* d1\t\(ocf:tandem:Dummy\):\t Started n2\n/);
   assert.match(status.stdout, /Daemon Status:\n {2}tandemd: active\n/);
