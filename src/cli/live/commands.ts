@@ -7,13 +7,18 @@ import { dirname, join } from "node:path";
 import { TandemError } from "../../core/index.js";
 import { element, firstChild, type XmlElement } from "../../xml/index.js";
 import { configuration, emptyCib, parseCib, readCib, serializeCib, type Resource } from "../../cib/index.js";
-import { cibKey, nodeRequestsPrefix, type NodeRequest } from "../../controller/index.js";
+import { buildLiveCib, cibKey, nodeRequestsPrefix, planTransition, type NodeRequest } from "../../controller/index.js";
+import { schedule } from "../../scheduler/index.js";
 import { checkNodeName } from "../../cluster/index.js";
 import { buildConfig, configPath, formatConfig, parseConfigText, type DaemonConfig } from "../../daemon/index.js";
 import { checkFlags, UsageError, type CommandContext } from "../context.js";
 import { findGroup, registerGroup } from "../registry.js";
 import "../commands/cluster.js";
 import "../commands/resource.js";
+import "../commands/constraint.js";
+import "../commands/property.js";
+import "../commands/node.js";
+import "../commands/stonith.js";
 import { labConfigPath, runningPid, startDaemon, stopDaemon, targetFor, type NodeTarget } from "./daemon-control.js";
 import { liveSnapshot, localConfig, withStore } from "./live-source.js";
 import { liveStatus, renderStatusJson, renderStatusText } from "./status-render.js";
@@ -293,5 +298,46 @@ if (resourceGroup !== undefined) {
     const [sub, ...rest] = args;
     if ((sub === "cleanup" || sub === "refresh") && ctx.options.file === undefined) return cleanup(ctx, rest);
     return offline(ctx, args);
+  };
+}
+
+/** The cluster has settled: no pending actions and the scheduler, run on one snapshot, has nothing to do. */
+export async function waitSettled(config: DaemonConfig, timeoutMs: number): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  // Give the DC a moment to see the change before the first check.
+  await new Promise((r) => setTimeout(r, 200));
+  while (Date.now() < end) {
+    const snap = await liveSnapshot(config);
+    if (snap.cibText !== undefined && snap.actions.size === 0) {
+      const online = new Set(snap.members.keys());
+      const model = readCib(buildLiveCib({ cibText: snap.cibText, online, reports: snap.reports, dc: snap.dc?.name, quorum: true }));
+      const result = schedule({ cib: model, nowSec: Math.floor(Date.now() / 1000) });
+      if (planTransition({ model, result, online, reports: snap.reports }).actions.length === 0) return true;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
+
+/**
+ * `--wait[=SECONDS]` on live configuration commands: after the change, wait until the
+ * cluster has carried it out (default 60 s), as pcs waits for the transition to finish.
+ */
+for (const name of ["resource", "constraint", "node", "property", "stonith"]) {
+  const group = findGroup(name);
+  if (group === undefined) continue;
+  const run = group.run;
+  group.run = async (ctx, args) => {
+    const code = await run(ctx, args);
+    const wait = ctx.options.wait;
+    if (code !== 0 || wait === undefined || ctx.options.file !== undefined) return code;
+    const config = localConfig();
+    if (config === undefined) return code;
+    const seconds = typeof wait === "number" ? wait : 60;
+    if (!(await waitSettled(config, seconds * 1000))) {
+      ctx.output.err(`Error: waiting timeout: the cluster did not settle within ${seconds} s [LIVE_WAIT_TIMEOUT]\n`);
+      return 1;
+    }
+    return code;
   };
 }

@@ -134,6 +134,13 @@ test("a three-node cluster set up, configured and started with the CLI runs reso
   assert.equal(json.nodes.length, 3);
 });
 
+test("--wait: a live command returns once the cluster has carried out the change", async () => {
+  await ok("resource", "create", "d3", "ocf:tandem:Dummy", "op", "monitor", "interval=5s", "--wait=20");
+  const s = await readSnapshot(store, CLUSTER);
+  assert.equal(placement(s).get("d3")?.length, 1, "d3 already runs when the command returns");
+  assert.ok(settled(s));
+});
+
 test("a monitor failure restarts the resource in place and counts a failure", async () => {
   const before = await readSnapshot(store, CLUSTER);
   const node = placement(before).get("d2")?.[0];
