@@ -3,6 +3,7 @@
  * group, whose other subcommands stay as they are) and `status [--full]`.
  */
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { dirname, join } from "node:path";
 import { TandemError } from "../../core/index.js";
 import { element, firstChild, type XmlElement } from "../../xml/index.js";
@@ -108,8 +109,11 @@ async function setup(ctx: CommandContext, args: string[]): Promise<number> {
     heartbeat_port: local ? 0 : undefined,
   });
   // Validate everything before writing anything.
-  const first = nodes[0] as { name: string; addr?: string };
-  const mainValues = values(first.name, first.addr, local);
+  // This host's own configuration: the node whose name is this host's, else (a lab) the first.
+  const me = hostname().split(".")[0] ?? "";
+  const own = local ? nodes[0] : nodes.find((n) => n.name === me);
+  if (own === undefined) ctx.output.err(`Warning: this host ('${me}') is not one of the nodes; set node_name in ${path} before starting tandemd here\n`);
+  const mainValues = own === undefined ? { ...values(me, undefined, false), node_name: undefined } : values(own.name, own.addr, local);
   const mainConfig = buildConfig(parseConfigText(formatConfig(mainValues), "the new configuration"));
   const created = await withStore(mainConfig, async (store) => {
     const text = initialCib(name, nodes.map((n) => n.name));

@@ -226,7 +226,8 @@ test("kill -9 of the tandemd running d1: d1 starts elsewhere (time printed)", as
   const ms = Math.round(performance.now() - t0);
   console.log(`# failover: d1 running elsewhere ${ms} ms after kill -9 of tandemd on ${victim}`);
   assert.ok(ms < 3000, `failover took ${ms} ms`);
-  assert.notEqual(placement(s).get("d1")?.[0], victim);
+  // The victim keeps its (stale) report until its lease expires; a survivor now runs d1.
+  assert.ok(placement(s).get("d1")?.some((n) => n !== victim));
   await waitFor("the victim's lease to expire", async () => ((await readSnapshot(store, CLUSTER)).members.has(victim) ? undefined : true), 15_000);
   // Bring it back (as an operator would) for the remaining tests.
   await ok("cluster", "start", victim);
