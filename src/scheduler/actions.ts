@@ -7,7 +7,7 @@
 
 import type { CibModel, OrderConstraint } from "../cib/index.js";
 import { isAvailable, primitivesOf, roleRank, type Role, type WNode, type WorkingSet, type WRsc } from "./model.js";
-import { topLevelOrMember } from "./constraints.js";
+import { resolveRefs } from "./constraints.js";
 import type { GraphAction, SummaryAction } from "./types.js";
 
 export type Task = "start" | "stop" | "promote" | "demote" | "monitor";
@@ -168,7 +168,7 @@ export class ActionPlan {
         this.order(cur, "stop", prev, "stop", "MandatoryReverse", `group ${g.id}`);
       }
     }
-    for (const c of cib.constraints) if (c.kind === "order") this.unpackOrder(c);
+    for (const c of cib.constraints) if (c.kind === "order") this.unpackOrder(c, cib);
   }
 
   private order(first: WRsc, firstTask: string, then: WRsc, thenTask: string, kind: "Mandatory" | "MandatoryReverse" | "Optional" | "Serialize", reason: string): void {
@@ -224,20 +224,18 @@ export class ActionPlan {
   /** require-all of the order being expanded (false: any instance of the first will do). */
   private requireAll = true;
 
-  private unpackOrder(c: OrderConstraint): void {
+  private unpackOrder(c: OrderConstraint, cib: CibModel): void {
     const kind = c.orderKind;
     const pairs: { first: WRsc; firstAction: string; then: WRsc; thenAction: string }[] = [];
     if (c.sets.length === 0) {
       if (c.first === undefined || c.then === undefined) return;
-      const first = topLevelOrMember(this.ws, c.first);
-      const then = topLevelOrMember(this.ws, c.then);
-      if (first === undefined || then === undefined) return;
       const firstAction = c.firstAction ?? "start";
-      pairs.push({ first, firstAction, then, thenAction: c.thenAction ?? firstAction });
+      for (const first of resolveRefs(this.ws, cib, c.first))
+        for (const then of resolveRefs(this.ws, cib, c.then)) if (first !== then) pairs.push({ first, firstAction, then, thenAction: c.thenAction ?? firstAction });
     } else {
       let prevLast: { r: WRsc; action: string }[] | undefined;
       for (const s of c.sets) {
-        const members = s.resources.map((id) => topLevelOrMember(this.ws, id)).filter((r): r is WRsc => r !== undefined);
+        const members = s.resources.flatMap((id) => resolveRefs(this.ws, cib, id));
         const action = s.action ?? "start";
         if (s.sequential !== false) for (let i = 1; i < members.length; i++) pairs.push({ first: members[i - 1] as WRsc, firstAction: action, then: members[i] as WRsc, thenAction: action });
         if (prevLast !== undefined && members.length > 0) {
