@@ -353,6 +353,8 @@ export class Assigner {
     const depClone = dependent.parent?.variant === "clone" ? dependent.parent : undefined;
     if (roleRank(c.dependentRole) >= roleRank("Unpromoted") && depClone?.promotable === true && !dependent.unassigned) return "role";
     if (!dependent.unassigned) return "nothing";
+    // A primary still unassigned (a colocation loop) cannot constrain anything yet.
+    if (primary.unassigned) return "nothing";
     if (c.dependentRole !== "Unknown" && c.dependentRole !== dependent.nextRole) return "nothing";
     if (c.primaryRole !== "Unknown" && c.primaryRole !== effectiveNextRole(primary)) return "nothing";
     return "location";
