@@ -100,7 +100,8 @@ function stateOf(view: ClusterView, id: string): string {
 }
 
 export function explainResource(result: ScheduleResult, id: string, onlyNode?: string): ResourceExplanation {
-  if (!knownIds(result.current).has(id) && !knownIds(result.revised).has(id) && result.explanation.resources[id] === undefined) {
+  const scored = new Set(result.scores.flatMap((s) => [s.rsc, s.rsc.replace(/:\d+$/, "")]));
+  if (!knownIds(result.current).has(id) && !knownIds(result.revised).has(id) && result.explanation.resources[id] === undefined && !scored.has(id)) {
     throw new TandemError("EXPLAIN_UNKNOWN_RESOURCE", `resource '${id}' does not exist`);
   }
   const entry = result.explanation.resources[id];
