@@ -441,8 +441,11 @@ function unpackOps(rsc: WRsc, prim: Primitive | undefined, ops: LrmRscOp[], opti
     // A failure. Failures older than failure-timeout have expired and no longer count.
     const changed = op.lastRcChange ?? op.lastRun;
     if (rsc.failureTimeoutSec > 0 && changed !== undefined && changed + rsc.failureTimeoutSec <= nowSec && task !== "stop") continue;
-    const onFail = configuredOnFail(prim, task, op.intervalMs, options);
-    if (onFail === "ignore") {
+    const hard = op.opStatus === 5 || op.opStatus === 6 || op.opStatus === 7;
+    const configured = configuredOnFail(prim, task, op.intervalMs, options);
+    const onFail = hard && configured === "ignore" ? "restart" : configured;
+    // Hard errors (not installed, bad configuration…) cannot be ignored.
+    if (onFail === "ignore" && !hard) {
       out.failureIgnored = true;
       if (task === "stop") out.role = "Stopped";
       else if (rc === 8 || rc === 9) out.role = "Promoted";
