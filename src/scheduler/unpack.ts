@@ -335,8 +335,17 @@ function expectedRc(op: LrmRscOp, isProbe: boolean): number {
   return isProbe ? 7 : 0;
 }
 
+/** An operation's interval in ms, also for ISO 8601 durations ("P30S", "PT1M"). */
+function opIntervalMs(o: { interval: string; intervalMs: number }): number {
+  if (o.intervalMs !== 0 || !/^P/i.test(o.interval)) return o.intervalMs;
+  const m = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T?(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/i.exec(o.interval.trim());
+  if (m === null) return 0;
+  const n = (i: number): number => Number(m[i] ?? 0);
+  return ((((n(1) * 365 + n(2) * 30 + n(3) * 7 + n(4)) * 24 + n(5)) * 60 + n(6)) * 60 + n(7)) * 1000;
+}
+
 function configuredOnFail(prim: Primitive | undefined, task: string, intervalMs: number, options: Options): string {
-  const op = prim?.operations.find((o) => o.name === task && o.intervalMs === intervalMs);
+  const op = prim?.operations.find((o) => o.name === task && opIntervalMs(o) === intervalMs);
   const v = op?.onFail;
   if (v !== undefined) return v;
   if (task === "stop") return options.stonithEnabled && options.haveFencing ? "fence" : "block";
