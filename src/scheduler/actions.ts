@@ -79,7 +79,8 @@ export class ActionPlan {
     const multiply = p.runningOn.length > 1;
     for (const n of p.runningOn) {
       const recover = p.failed && !p.demoteOnFail;
-      const needed = next !== n || multiply || recover;
+      // An unmanaged resource gets no actions: its stops are never required.
+      const needed = managed && (next !== n || multiply || recover);
       const runnable = managed && (n.online || n.unclean) && !p.stopFailedOn.has(n.name);
       const stop = this.newAct(p, "stop", n, !needed, runnable);
       if (needed) stop.reason = next === undefined ? "node availability" : undefined;
@@ -88,8 +89,8 @@ export class ActionPlan {
     const running = p.runningOn.length === 1 && p.runningOn[0] === next && (!p.failed || p.demoteOnFail);
     // An unmanaged resource left running where it is counts as started for its dependents.
     const startRunnable = next !== undefined && ((managed && isAvailable(next)) || (!managed && !p.failed && p.runningOn.includes(next)));
-    const start = this.newAct(p, "start", next, next === undefined || running, startRunnable);
-    if (next !== undefined && (multiply || (p.failed && !p.demoteOnFail)) && p.runningOn.includes(next)) start.optional = false;
+    const start = this.newAct(p, "start", next, next === undefined || running || !managed, startRunnable);
+    if (managed && next !== undefined && (multiply || (p.failed && !p.demoteOnFail)) && p.runningOn.includes(next)) start.optional = false;
     this.applyQuorumPolicy(p, start);
     // A start always follows the stops of the same resource; a restart needs both.
     for (const s of stops) {
@@ -311,7 +312,8 @@ export class ActionPlan {
           e.first.reason ??= `required ${e.then.rsc.id} ${e.then.task}`;
           changed = true;
         }
-        if (e.unrunnableBlocks && !e.first.runnable && e.then.runnable && (!isAlreadyRunning(e.then) || e.stopsRunning)) {
+        // An unmanaged first blocks starts but stops nothing that already runs.
+        if (e.unrunnableBlocks && !e.first.runnable && e.then.runnable && (!isAlreadyRunning(e.then) || (e.stopsRunning && e.first.rsc.managed))) {
           e.then.runnable = false;
           e.then.reason = `unrunnable ${e.first.rsc.id} ${e.first.task}`;
           changed = true;
@@ -328,7 +330,7 @@ export class ActionPlan {
       for (const c of this.ws.colocations) {
         if (c.score < 1_000_000 || c.dependentRole !== "Unknown" || c.primaryRole !== "Unknown") continue;
         const primaryStart = this.byRsc.get(c.primary.variant === "group" ? (c.primary.children[c.primary.children.length - 1] as WRsc) : c.primary)?.start;
-        if (primaryStart === undefined || primaryStart.runnable || primaryStart.node === undefined) continue;
+        if (primaryStart === undefined || primaryStart.runnable || primaryStart.node === undefined || !primaryStart.rsc.managed) continue;
         for (const dp of primitivesOf(c.dependent)) {
           const ds = this.byRsc.get(dp)?.start;
           if (ds === undefined || !ds.runnable || ds.node !== primaryStart.node) continue;
@@ -340,6 +342,7 @@ export class ActionPlan {
       // A restart: a required start where the resource runs needs its stop, and back.
       for (const [p, pa] of this.byRsc) {
         const start = pa.start;
+        if (!p.managed) continue;
         if (!start.runnable && start.node !== undefined) {
           // A running resource that can no longer start where it runs has to stop there.
           for (const s of pa.stops) {
