@@ -343,6 +343,12 @@ export class ActionPlan {
       for (const [p, pa] of this.byRsc) {
         const start = pa.start;
         if (!p.managed) continue;
+        // A move needs its stop first: a required stop that cannot run blocks the start.
+        if (start.runnable && start.node !== undefined && pa.stops.some((s) => !s.optional && !s.runnable && s.node !== start.node)) {
+          start.runnable = false;
+          start.reason = `unrunnable ${p.id} stop`;
+          changed = true;
+        }
         if (!start.runnable && start.node !== undefined) {
           // A running resource that can no longer start where it runs has to stop there.
           for (const s of pa.stops) {

@@ -543,7 +543,7 @@ function unpackStatus(b: Builder, cib: CibModel, cloneConfigs: Map<string, Clone
     const node = ws.nodeById.get(state.id) ?? (state.uname === undefined ? undefined : ws.nodeByName.get(state.uname));
     if (node === undefined) continue;
     if (node.online) online.push({ node, state });
-    else if (node.unclean) other.push({ node, state });
+    else if (node.unclean || node.maintenance) other.push({ node, state });
   }
   for (const { node, state } of [...online, ...other]) {
     for (const lrm of state.lrm) unpackLrmResource(b, node, lrm, prims, cloneConfigs);
