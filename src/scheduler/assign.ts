@@ -847,7 +847,8 @@ function compareCapacity(a: WNode, b: WNode): number {
   return result;
 }
 
+/** Whether a node has room for `needed` in every capacity it defines (undefined ones are unlimited). */
 function hasCapacity(node: WNode, needed: Map<string, number>): boolean {
-  for (const [k, v] of needed) if (v > (node.remaining.get(k) ?? 0)) return false;
+  for (const [k, remaining] of node.remaining) if ((needed.get(k) ?? 0) > remaining) return false;
   return true;
 }
