@@ -22,6 +22,7 @@ export function schedule(input: ScheduleInput): ScheduleResult {
   applyStickiness(ws);
   applyFailureThresholds(ws);
   unpackColocations(ws, input.cib);
+  sortForPlacementStrategy(ws);
 
   const scores = snapshotScoresLater(ws);
   const assigner = new Assigner(ws);
@@ -44,6 +45,29 @@ export function schedule(input: ScheduleInput): ScheduleResult {
     scores: scores(),
     explanation: explain(ws),
   };
+}
+
+/**
+ * With a placement strategy other than default, resources of equal priority are assigned
+ * in order of their score on their current node (inactive ones last), as Pacemaker's
+ * pcmk__sort_resources does.
+ */
+function sortForPlacementStrategy(ws: WorkingSet): void {
+  if (ws.options.placementStrategy === "default") return;
+  const scoreHere = (r: WRsc): number => {
+    const p = r.variant === "primitive" ? r : r.variant === "group" ? r.children[0] : r.children[0]?.variant === "group" ? r.children[0].children[0] : r.children[0];
+    const n = p?.runningOn[0];
+    if (p === undefined || n === undefined) return Number.NEGATIVE_INFINITY;
+    return (r.variant === "clone" ? r.allowed : p.allowed).get(n.name) ?? Number.NEGATIVE_INFINITY;
+  };
+  const score = new Map(ws.resources.map((r) => [r, scoreHere(r)]));
+  ws.resources.sort((a, b) => {
+    if (a.priority !== b.priority) return b.priority - a.priority;
+    const sa = score.get(a) ?? 0;
+    const sb = score.get(b) ?? 0;
+    if (sa !== sb) return sb > sa ? 1 : -1;
+    return a.seq - b.seq;
+  });
 }
 
 /** Stickiness on the single current node of a managed, active primitive. */

@@ -709,15 +709,6 @@ export function unpack(cib: CibModel, nowSec: number): WorkingSet {
   // Roles of groups and clones summarize their children.
   for (const r of ws.resourcesInOrder) summarizeRole(r);
   ws.resources = [...ws.resourcesInOrder].sort((a, b2) => b2.priority - a.priority || a.seq - b2.seq);
-  if (options.placementStrategy !== "default") {
-    // With a placement strategy, resources of equal priority go by their score where they run.
-    const scoreHere = (r: WRsc): number => {
-      const p = r.variant === "primitive" ? r : r.children[0];
-      const n = p?.runningOn[0];
-      return n === undefined ? Number.NEGATIVE_INFINITY : 0;
-    };
-    ws.resources.sort((a, b2) => b2.priority - a.priority || scoreHere(b2) - scoreHere(a) || a.seq - b2.seq);
-  }
   return ws;
 }
 
