@@ -7,7 +7,7 @@ import { MINUS_INFINITY } from "../core/index.js";
 import { ActionPlan } from "./actions.js";
 import { Assigner } from "./assign.js";
 import { addLocation, addLocationRecursive, applyLocations, applySymmetricDefault, unpackColocations } from "./constraints.js";
-import { cloneOf, type Role, type WNode, type WorkingSet, type WRsc } from "./model.js";
+import { cloneOf, isAvailable, type Role, type WNode, type WorkingSet, type WRsc } from "./model.js";
 import { Promoter } from "./promotion.js";
 import type { Explanation, ScheduleInput, ScheduleResult, ScoreLine } from "./types.js";
 import { unpack } from "./unpack.js";
@@ -52,6 +52,12 @@ export function schedule(input: ScheduleInput): ScheduleResult {
  * in order of their score on their current node (inactive ones last), as Pacemaker's
  * pcmk__sort_resources does.
  */
+function tableOf(r: WRsc): Map<string, number> {
+  let p: WRsc | undefined = r;
+  while (p !== undefined && p.variant !== "primitive") p = p.children[0];
+  return p?.allowed ?? new Map();
+}
+
 function sortForPlacementStrategy(ws: WorkingSet): void {
   if (ws.options.placementStrategy === "default") return;
   const scoreHere = (r: WRsc): number => {
@@ -66,6 +72,19 @@ function sortForPlacementStrategy(ws: WorkingSet): void {
     const sa = score.get(a) ?? 0;
     const sb = score.get(b) ?? 0;
     if (sa !== sb) return sb > sa ? 1 : -1;
+    // Then node by node, in the first resource's order of preference, higher score first.
+    const ta = tableOf(a);
+    const tb = tableOf(b);
+    const order = [...ws.nodes].sort((x, y) => {
+      const vx = isAvailable(x) ? (ta.get(x.name) ?? MINUS_INFINITY) : MINUS_INFINITY;
+      const vy = isAvailable(y) ? (ta.get(y.name) ?? MINUS_INFINITY) : MINUS_INFINITY;
+      return vy - vx || byteCompare(x.name, y.name);
+    });
+    for (const n of order) {
+      const xa = ta.get(n.name) ?? MINUS_INFINITY;
+      const xb = tb.get(n.name) ?? MINUS_INFINITY;
+      if (xa !== xb) return xb - xa;
+    }
     return a.seq - b.seq;
   });
 }
