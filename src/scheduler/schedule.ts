@@ -55,7 +55,7 @@ export function schedule(input: ScheduleInput): ScheduleResult {
 function tableOf(r: WRsc): Map<string, number> {
   let p: WRsc | undefined = r;
   while (p !== undefined && p.variant !== "primitive") p = p.children[0];
-  return p?.allowed ?? new Map();
+  return p?.allowed ?? new Map<string, number>();
 }
 
 function sortForPlacementStrategy(ws: WorkingSet): void {
