@@ -592,6 +592,8 @@ function unpackLrmResource(b: Builder, node: WNode, lrm: LrmResource, prims: Map
   if (outcome.pending !== undefined) rsc.pendingTask = outcome.pending;
   const active = outcome.role !== "Stopped" && outcome.role !== "Unknown";
   if (outcome.stopFailed && active) rsc.stopFailedOn.add(node.name);
+  // The history id where it is active names its promotion score attribute.
+  if (active) rsc.historyId = lrm.id;
   if (active) {
     if (!rsc.runningOn.includes(node)) rsc.runningOn.push(node);
     if (roleRank(outcome.role) > roleRank(rsc.role)) rsc.role = outcome.role;
