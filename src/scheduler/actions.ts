@@ -7,7 +7,7 @@
 
 import type { CibModel, OrderConstraint } from "../cib/index.js";
 import { isAvailable, primitivesOf, roleRank, type Role, type WNode, type WorkingSet, type WRsc } from "./model.js";
-import { topLevelOrMember } from "./constraints.js";
+import { resolveRefs } from "./constraints.js";
 import type { GraphAction, SummaryAction } from "./types.js";
 
 export type Task = "start" | "stop" | "promote" | "demote" | "monitor";
@@ -79,7 +79,8 @@ export class ActionPlan {
     const multiply = p.runningOn.length > 1;
     for (const n of p.runningOn) {
       const recover = p.failed && !p.demoteOnFail;
-      const needed = next !== n || multiply || recover;
+      // An unmanaged resource gets no actions: its stops are never required.
+      const needed = managed && (next !== n || multiply || recover);
       const runnable = managed && (n.online || n.unclean) && !p.stopFailedOn.has(n.name);
       const stop = this.newAct(p, "stop", n, !needed, runnable);
       if (needed) stop.reason = next === undefined ? "node availability" : undefined;
@@ -88,8 +89,8 @@ export class ActionPlan {
     const running = p.runningOn.length === 1 && p.runningOn[0] === next && (!p.failed || p.demoteOnFail);
     // An unmanaged resource left running where it is counts as started for its dependents.
     const startRunnable = next !== undefined && ((managed && isAvailable(next)) || (!managed && !p.failed && p.runningOn.includes(next)));
-    const start = this.newAct(p, "start", next, next === undefined || running, startRunnable);
-    if (next !== undefined && (multiply || (p.failed && !p.demoteOnFail)) && p.runningOn.includes(next)) start.optional = false;
+    const start = this.newAct(p, "start", next, next === undefined || running || !managed, startRunnable);
+    if (managed && next !== undefined && (multiply || (p.failed && !p.demoteOnFail)) && p.runningOn.includes(next)) start.optional = false;
     this.applyQuorumPolicy(p, start);
     // A start always follows the stops of the same resource; a restart needs both.
     for (const s of stops) {
@@ -168,7 +169,7 @@ export class ActionPlan {
         this.order(cur, "stop", prev, "stop", "MandatoryReverse", `group ${g.id}`);
       }
     }
-    for (const c of cib.constraints) if (c.kind === "order") this.unpackOrder(c);
+    for (const c of cib.constraints) if (c.kind === "order") this.unpackOrder(c, cib);
   }
 
   private order(first: WRsc, firstTask: string, then: WRsc, thenTask: string, kind: "Mandatory" | "MandatoryReverse" | "Optional" | "Serialize", reason: string): void {
@@ -224,20 +225,18 @@ export class ActionPlan {
   /** require-all of the order being expanded (false: any instance of the first will do). */
   private requireAll = true;
 
-  private unpackOrder(c: OrderConstraint): void {
+  private unpackOrder(c: OrderConstraint, cib: CibModel): void {
     const kind = c.orderKind;
     const pairs: { first: WRsc; firstAction: string; then: WRsc; thenAction: string }[] = [];
     if (c.sets.length === 0) {
       if (c.first === undefined || c.then === undefined) return;
-      const first = topLevelOrMember(this.ws, c.first);
-      const then = topLevelOrMember(this.ws, c.then);
-      if (first === undefined || then === undefined) return;
       const firstAction = c.firstAction ?? "start";
-      pairs.push({ first, firstAction, then, thenAction: c.thenAction ?? firstAction });
+      for (const first of resolveRefs(this.ws, cib, c.first))
+        for (const then of resolveRefs(this.ws, cib, c.then)) if (first !== then) pairs.push({ first, firstAction, then, thenAction: c.thenAction ?? firstAction });
     } else {
       let prevLast: { r: WRsc; action: string }[] | undefined;
       for (const s of c.sets) {
-        const members = s.resources.map((id) => topLevelOrMember(this.ws, id)).filter((r): r is WRsc => r !== undefined);
+        const members = s.resources.flatMap((id) => resolveRefs(this.ws, cib, id));
         const action = s.action ?? "start";
         if (s.sequential !== false) for (let i = 1; i < members.length; i++) pairs.push({ first: members[i - 1] as WRsc, firstAction: action, then: members[i] as WRsc, thenAction: action });
         if (prevLast !== undefined && members.length > 0) {
@@ -313,7 +312,8 @@ export class ActionPlan {
           e.first.reason ??= `required ${e.then.rsc.id} ${e.then.task}`;
           changed = true;
         }
-        if (e.unrunnableBlocks && !e.first.runnable && e.then.runnable && (!isAlreadyRunning(e.then) || e.stopsRunning)) {
+        // An unmanaged first blocks starts but stops nothing that already runs.
+        if (e.unrunnableBlocks && !e.first.runnable && e.then.runnable && (!isAlreadyRunning(e.then) || (e.stopsRunning && e.first.rsc.managed))) {
           e.then.runnable = false;
           e.then.reason = `unrunnable ${e.first.rsc.id} ${e.first.task}`;
           changed = true;
@@ -330,7 +330,7 @@ export class ActionPlan {
       for (const c of this.ws.colocations) {
         if (c.score < 1_000_000 || c.dependentRole !== "Unknown" || c.primaryRole !== "Unknown") continue;
         const primaryStart = this.byRsc.get(c.primary.variant === "group" ? (c.primary.children[c.primary.children.length - 1] as WRsc) : c.primary)?.start;
-        if (primaryStart === undefined || primaryStart.runnable || primaryStart.node === undefined) continue;
+        if (primaryStart === undefined || primaryStart.runnable || primaryStart.node === undefined || !primaryStart.rsc.managed) continue;
         for (const dp of primitivesOf(c.dependent)) {
           const ds = this.byRsc.get(dp)?.start;
           if (ds === undefined || !ds.runnable || ds.node !== primaryStart.node) continue;
@@ -342,6 +342,13 @@ export class ActionPlan {
       // A restart: a required start where the resource runs needs its stop, and back.
       for (const [p, pa] of this.byRsc) {
         const start = pa.start;
+        if (!p.managed) continue;
+        // A move needs its stop first: a required stop that cannot run blocks the start.
+        if (start.runnable && start.node !== undefined && pa.stops.some((s) => !s.optional && !s.runnable && s.node !== start.node)) {
+          start.runnable = false;
+          start.reason = `unrunnable ${p.id} stop`;
+          changed = true;
+        }
         if (!start.runnable && start.node !== undefined) {
           // A running resource that can no longer start where it runs has to stop there.
           for (const s of pa.stops) {

@@ -16,7 +16,7 @@ import {
   type WorkingSet,
   type WRsc,
 } from "./model.js";
-import { addPromotionScores, type Promoter } from "./promotion.js";
+import { addPromotionScores, promotionScore, type Promoter } from "./promotion.js";
 import { byteCompare } from "./views.js";
 
 type Table = Map<string, number>;
@@ -353,6 +353,8 @@ export class Assigner {
     const depClone = dependent.parent?.variant === "clone" ? dependent.parent : undefined;
     if (roleRank(c.dependentRole) >= roleRank("Unpromoted") && depClone?.promotable === true && !dependent.unassigned) return "role";
     if (!dependent.unassigned) return "nothing";
+    // A primary still unassigned (a colocation loop) cannot constrain anything yet.
+    if (primary.unassigned) return "nothing";
     if (c.dependentRole !== "Unknown" && c.dependentRole !== dependent.nextRole) return "nothing";
     if (c.primaryRole !== "Unknown" && c.primaryRole !== effectiveNextRole(primary)) return "nothing";
     return "location";
@@ -634,7 +636,24 @@ export class Assigner {
       const work = this.addColocatedNodeScores(c.dependent, clone, clone.allowed, c, c.score / INFINITY, true, true);
       if (work !== undefined) clone.allowed = work;
     }
-    const instances = [...clone.children].sort((a, b) => cmpInstance(a, b));
+    // Promotable clones: among otherwise equal instances, the one with the best promotion
+    // score goes first (it gets its preferred node before the others are spread).
+    const bestPromotion = new Map<WRsc, number>();
+    if (clone.promotable) {
+      for (const inst of clone.children) {
+        let best = MINUS_INFINITY;
+        for (const n of this.ws.nodes) {
+          const { score, isDefault } = promotionScore(inst, clone, n);
+          if (!isDefault && score > best) best = score;
+        }
+        bestPromotion.set(inst, best);
+      }
+    }
+    const instances = [...clone.children].sort((a, b) => {
+      const c = cmpInstance(a, b);
+      if (c !== 0 || !clone.promotable || activeNodeCount(a) > 0 || activeNodeCount(b) > 0) return c;
+      return (bestPromotion.get(b) ?? 0) - (bestPromotion.get(a) ?? 0) || a.instance - b.instance;
+    });
     this.assignInstances(clone, instances, clone.cloneMax, clone.cloneNodeMax);
     if (clone.promotable && this.promoter !== undefined) this.promoter.setInstanceRoles(clone);
     clone.unassigned = false;
@@ -798,6 +817,7 @@ function cmpInstance(a: WRsc, b: WRsc): number {
   const ra = roleRank(a.variant === "primitive" ? a.role : (a.children[0]?.role ?? "Stopped"));
   const rb = roleRank(b.variant === "primitive" ? b.role : (b.children[0]?.role ?? "Stopped"));
   if (ra !== rb) return rb - ra;
+  if (na === 0 && nb === 0) return 0;
   return a.instance - b.instance;
 }
 
@@ -827,7 +847,8 @@ function compareCapacity(a: WNode, b: WNode): number {
   return result;
 }
 
+/** Whether a node has room for `needed` in every capacity it defines (undefined ones are unlimited). */
 function hasCapacity(node: WNode, needed: Map<string, number>): boolean {
-  for (const [k, v] of needed) if (v > (node.remaining.get(k) ?? 0)) return false;
+  for (const [k, remaining] of node.remaining) if ((needed.get(k) ?? 0) > remaining) return false;
   return true;
 }

@@ -133,6 +133,8 @@ export interface WRsc {
   blocked: boolean;
   orphan: boolean;
   notInstalled: boolean;
+  /** The id the status section knows this resource by ("rsc:1" for an anonymous instance). */
+  historyId?: string;
   /** Pending operation in flight ("start", "stop", …). */
   pendingTask: string | undefined;
   /** Nodes where history says this resource's state is known (no probe needed). */

@@ -62,7 +62,7 @@ export function promotionScore(inst: WRsc, clone: WRsc, node: WNode | undefined)
     return { score, isDefault };
   }
   if (!scoreApplies(inst, clone, node)) return { score: 0, isDefault: true };
-  const v = attrValue(node, inst.id) ?? (clone.unique ? undefined : attrValue(node, inst.baseId));
+  const v = attrValue(node, inst.historyId ?? inst.id) ?? (clone.unique ? undefined : attrValue(node, inst.baseId));
   if (v === undefined) return { score: 0, isDefault: true };
   return { score: parseScoreLenient(v), isDefault: false };
 }

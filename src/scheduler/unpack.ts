@@ -335,8 +335,17 @@ function expectedRc(op: LrmRscOp, isProbe: boolean): number {
   return isProbe ? 7 : 0;
 }
 
+/** An operation's interval in ms, also for ISO 8601 durations ("P30S", "PT1M"). */
+function opIntervalMs(o: { interval: string; intervalMs: number }): number {
+  if (o.intervalMs !== 0 || !/^P/i.test(o.interval)) return o.intervalMs;
+  const m = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T?(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/i.exec(o.interval.trim());
+  if (m === null) return 0;
+  const n = (i: number): number => Number(m[i] ?? 0);
+  return ((((n(1) * 365 + n(2) * 30 + n(3) * 7 + n(4)) * 24 + n(5)) * 60 + n(6)) * 60 + n(7)) * 1000;
+}
+
 function configuredOnFail(prim: Primitive | undefined, task: string, intervalMs: number, options: Options): string {
-  const op = prim?.operations.find((o) => o.name === task && o.intervalMs === intervalMs);
+  const op = prim?.operations.find((o) => o.name === task && opIntervalMs(o) === intervalMs);
   const v = op?.onFail;
   if (v !== undefined) return v;
   if (task === "stop") return options.stonithEnabled && options.haveFencing ? "fence" : "block";
@@ -441,8 +450,11 @@ function unpackOps(rsc: WRsc, prim: Primitive | undefined, ops: LrmRscOp[], opti
     // A failure. Failures older than failure-timeout have expired and no longer count.
     const changed = op.lastRcChange ?? op.lastRun;
     if (rsc.failureTimeoutSec > 0 && changed !== undefined && changed + rsc.failureTimeoutSec <= nowSec && task !== "stop") continue;
-    const onFail = configuredOnFail(prim, task, op.intervalMs, options);
-    if (onFail === "ignore") {
+    const hard = op.opStatus === 5 || op.opStatus === 6 || op.opStatus === 7;
+    const configured = configuredOnFail(prim, task, op.intervalMs, options);
+    const onFail = hard && configured === "ignore" ? "restart" : configured;
+    // Hard errors (not installed, bad configuration…) cannot be ignored.
+    if (onFail === "ignore" && !hard) {
       out.failureIgnored = true;
       if (task === "stop") out.role = "Stopped";
       else if (rc === 8 || rc === 9) out.role = "Promoted";
@@ -531,7 +543,7 @@ function unpackStatus(b: Builder, cib: CibModel, cloneConfigs: Map<string, Clone
     const node = ws.nodeById.get(state.id) ?? (state.uname === undefined ? undefined : ws.nodeByName.get(state.uname));
     if (node === undefined) continue;
     if (node.online) online.push({ node, state });
-    else if (node.unclean) other.push({ node, state });
+    else if (node.unclean || node.maintenance) other.push({ node, state });
   }
   for (const { node, state } of [...online, ...other]) {
     for (const lrm of state.lrm) unpackLrmResource(b, node, lrm, prims, cloneConfigs);
@@ -580,6 +592,8 @@ function unpackLrmResource(b: Builder, node: WNode, lrm: LrmResource, prims: Map
   if (outcome.pending !== undefined) rsc.pendingTask = outcome.pending;
   const active = outcome.role !== "Stopped" && outcome.role !== "Unknown";
   if (outcome.stopFailed && active) rsc.stopFailedOn.add(node.name);
+  // The history id where it is active names its promotion score attribute.
+  if (active) rsc.historyId = lrm.id;
   if (active) {
     if (!rsc.runningOn.includes(node)) rsc.runningOn.push(node);
     if (roleRank(outcome.role) > roleRank(rsc.role)) rsc.role = outcome.role;
@@ -697,15 +711,6 @@ export function unpack(cib: CibModel, nowSec: number): WorkingSet {
   // Roles of groups and clones summarize their children.
   for (const r of ws.resourcesInOrder) summarizeRole(r);
   ws.resources = [...ws.resourcesInOrder].sort((a, b2) => b2.priority - a.priority || a.seq - b2.seq);
-  if (options.placementStrategy !== "default") {
-    // With a placement strategy, resources of equal priority go by their score where they run.
-    const scoreHere = (r: WRsc): number => {
-      const p = r.variant === "primitive" ? r : r.children[0];
-      const n = p?.runningOn[0];
-      return n === undefined ? Number.NEGATIVE_INFINITY : 0;
-    };
-    ws.resources.sort((a, b2) => b2.priority - a.priority || scoreHere(b2) - scoreHere(a) || a.seq - b2.seq);
-  }
   return ws;
 }
 

@@ -110,7 +110,10 @@ async function main(argv: string[]): Promise<number> {
   const report = await runInWorkers(corpus, cases, wallClockSec, caseTimeoutSec * 1000);
   const elapsedMs = performance.now() - started;
   process.stdout.write(formatReport(report, !quiet, listText));
-  process.stdout.write(`(${report.cases.length} cases in ${(elapsedMs / 1000).toFixed(1)} s)\n`);
+  const slowest = [...report.cases].sort((a, b) => b.ms - a.ms).slice(0, 3);
+  process.stdout.write(
+    `(${report.cases.length} cases in ${(elapsedMs / 1000).toFixed(1)} s; slowest: ${slowest.map((c) => `${c.name} ${Math.round(c.ms)} ms`).join(", ")})\n`,
+  );
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, JSON.stringify({ ...report, elapsedMs: Math.round(elapsedMs) }, null, 1) + "\n");
   process.stdout.write(`result: ${out}\n`);

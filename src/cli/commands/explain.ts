@@ -33,6 +33,8 @@ interface NodeExplanation {
 
 interface ResourceExplanation {
   resource: string;
+  /** Whose scores are shown: the resource, or its first clone instance. */
+  scoresOf: string;
   current: string;
   revised: string;
   decision: string;
@@ -100,12 +102,23 @@ function stateOf(view: ClusterView, id: string): string {
 }
 
 export function explainResource(result: ScheduleResult, id: string, onlyNode?: string): ResourceExplanation {
-  if (!knownIds(result.current).has(id) && !knownIds(result.revised).has(id) && result.explanation.resources[id] === undefined) {
+  const scored = new Set(result.scores.flatMap((s) => [s.rsc, s.rsc.replace(/:\d+$/, "")]));
+  if (!knownIds(result.current).has(id) && !knownIds(result.revised).has(id) && result.explanation.resources[id] === undefined && !scored.has(id)) {
     throw new TandemError("EXPLAIN_UNKNOWN_RESOURCE", `resource '${id}' does not exist`);
   }
-  const entry = result.explanation.resources[id];
+  // A clone's primitive is explained per instance ("rsc:0", "rsc:1"): show the first
+  // instance's scores and every instance's decision.
+  const instances = Object.keys(result.explanation.resources)
+    .filter((k) => k !== id && k.replace(/:\d+$/, "") === id)
+    .sort((a, b) => Number(a.slice(a.lastIndexOf(":") + 1)) - Number(b.slice(b.lastIndexOf(":") + 1)));
+  const shownId = result.explanation.resources[id] !== undefined ? id : (instances[0] ?? id);
+  const own = result.explanation.resources[shownId];
+  const entry =
+    own === undefined || shownId === id
+      ? own
+      : { contributions: own.contributions, decision: instances.map((k) => result.explanation.resources[k]?.decision ?? "").join(" ") };
   const finalScores = new Map<string, number>();
-  for (const s of result.scores) if (s.rsc === id && s.kind === "pcmk__primitive_assign") finalScores.set(s.node, s.score);
+  for (const s of result.scores) if (s.rsc === shownId && s.kind === "pcmk__primitive_assign") finalScores.set(s.node, s.score);
   const nodes = new Map<string, NodeExplanation>();
   for (const n of result.current.nodes) nodes.set(n.name, { node: n.name, score: finalScores.get(n.name) ?? null, contributions: [] });
   for (const c of entry?.contributions ?? []) {
@@ -128,6 +141,7 @@ export function explainResource(result: ScheduleResult, id: string, onlyNode?: s
   }
   return {
     resource: id,
+    scoresOf: shownId,
     current: stateOf(result.current, id),
     revised: stateOf(result.revised, id),
     decision: entry?.decision ?? "The scheduler recorded no explanation for this resource.",
@@ -145,7 +159,7 @@ export function renderExplanationText(e: ResourceExplanation): string {
   const lines = [`Resource ${e.resource}`, `  Now:      ${e.current}`, `  Planned:  ${e.revised}`, `  Decision: ${e.decision}`];
   if (e.actions.length > 0) lines.push("  Actions:", ...e.actions.map((a) => `    ${a}`));
   else lines.push("  Actions:  none");
-  lines.push("", "Scores by node:");
+  lines.push("", e.scoresOf === e.resource ? "Scores by node:" : `Scores by node (instance ${e.scoresOf}):`);
   for (const n of e.nodes) {
     lines.push(`  ${n.node}: ${n.score === null ? "no score" : formatScore(n.score)}`);
     for (const c of n.contributions) lines.push(`    ${signed(c.delta).padStart(10)}  ${c.source}`);

@@ -71,6 +71,15 @@ test("explain names the resource's state, decision and per-node scores; JSON too
   );
 });
 
+test("explain of a clone's primitive shows its first instance's scores and every instance's decision", async () => {
+  const r = await tandem("explain", "clvmd", "-x", corpusCaseFile("promoted-depend", "xml"), "--output-format=json");
+  assert.equal(r.code, 0, r.err);
+  const e = JSON.parse(r.out) as { resource: string; scoresOf: string; decision: string };
+  assert.equal(e.resource, "clvmd");
+  assert.equal(e.scoresOf, "clvmd:0");
+  assert.match(e.decision, /clvmd:0 .*clvmd:1 /);
+});
+
 test("bad input: stable codes, non-zero exit, nothing printed on stdout", async () => {
   const cases: [string[], string][] = [
     [["simulate"], "SIMULATE_NO_LIVE_CLUSTER"],
