@@ -6,6 +6,7 @@
 
 import {
   addColocationConstraint,
+  addLocationConstraint,
   addLocationPreferences,
   addLocationRule,
   addOrderConstraint,
@@ -20,6 +21,7 @@ import {
   removeColocationBetween,
   removeConstraints,
   removeLocationById,
+  removeLocationRule,
   removeOrderReferences,
   ticketLines,
   ACTIONS,
@@ -56,8 +58,14 @@ const USAGE_LOCATION = `    location <resource> prefers <node>[=<score>] [<node>
         where duration options and date spec options are: hours, monthdays,
         weekdays, yeardays, months, weeks, years, weekyears, moon.
 
-    location [config] [--all] [--full]
-        List all the current location constraints that are not expired.
+    location [config [resources [<resource>...]] | [nodes [<node>...]]]
+            [--all] [--full]
+        List location constraints per resource (default) or per node,
+        optionally only for the given resources or nodes.
+
+    location add <id> <resource> <node> <score> [resource-discovery=<option>]
+        Add a location constraint with the appropriate id for the specified
+        resource, node name and score.
 
     location remove <id>
         Remove a location constraint with the appropriate id.
@@ -110,6 +118,14 @@ const USAGE_COMMON = `    [config] [--full] [--all] [--output-format=text|json]
 
     ticket [config] [--full]
         List all current ticket constraints.
+
+    rule add <constraint id> [id=<rule id>] [role=Promoted|Unpromoted]
+             [score=<score>|score-attribute=<attribute>] <expression>
+        Add a rule to a location constraint (see 'location … rule').
+
+    rule remove <rule id>
+        Remove a rule from its location constraint (the constraint too if it
+        was its only rule).
 `;
 
 const HEAD = "Usage: tandem constraint [constraints]...\nManage resource constraints\n\nCommands:\n";
@@ -250,7 +266,27 @@ async function location(ctx: CommandContext, args: string[]): Promise<number> {
   const usage = usageFor(USAGE_LOCATION);
   const [sub, ...rest] = args;
   if (sub === undefined || sub === "config" || sub === "show") {
-    return listing(ctx, rest, usage, async (c) => locationLines(await c.cib.load(), listingOptions(c)));
+    // pcs: `location config [resources [R…] | nodes [N…]]`; the first word picks the view.
+    const byNode = rest[0] === "nodes";
+    const only = rest.slice(1);
+    for (const r of byNode ? [] : only) {
+      const spec = parseResourceSpec(r);
+      if (!spec.ok) throw new UsageError(spec.report.message, usage);
+    }
+    return listing(ctx, [], usage, async (c) => locationLines(await c.cib.load(), { ...listingOptions(c), byNode, only }));
+  }
+  if (sub === "add") {
+    noFlags(ctx, usage, true);
+    const [id, rsc, node, score, ...options] = rest;
+    if (id === undefined || rsc === undefined || node === undefined || score === undefined) {
+      throw new UsageError("location add needs <id> <resource> <node> <score>", usage);
+    }
+    const spec = parseResourceSpec(rsc);
+    if (!spec.ok) throw new UsageError(spec.report.message, usage);
+    // pcs checks the options before it warns about skipping the node check.
+    const optionsOk = options.every((o) => o.includes("=") && (o.startsWith("resource-discovery=") || ctx.options.force));
+    if (optionsOk) ctx.output.err("Warning: Validation for node existence in the cluster will be skipped\n");
+    return applyEdit(ctx, (doc) => addLocationConstraint(doc, { id, resource: spec.spec, node, score, options, force: ctx.options.force }));
   }
   if (sub === "remove" || sub === "delete") {
     noFlags(ctx, usage, false);
@@ -291,6 +327,19 @@ async function ref(ctx: CommandContext, resources: string[]): Promise<number> {
   return 0;
 }
 
+async function rule(ctx: CommandContext, args: string[]): Promise<number> {
+  const [sub, target, ...words] = args;
+  if (sub === "add" && target !== undefined) {
+    noFlags(ctx, USAGE, true);
+    return applyEdit(ctx, (doc) => addLocationRule(doc, { resource: { type: "resource", value: "" }, addTo: target, words, force: ctx.options.force }));
+  }
+  if ((sub === "remove" || sub === "delete") && target !== undefined && words.length === 0) {
+    noFlags(ctx, USAGE, false);
+    return applyEdit(ctx, (doc) => removeLocationRule(doc, target));
+  }
+  throw new UsageError("use 'constraint rule add <constraint id> …' or 'constraint rule remove <rule id>'", USAGE);
+}
+
 registerGroup({
   name: "constraint",
   summary: "Manage resource constraints.",
@@ -321,6 +370,8 @@ registerGroup({
         return remove(ctx, rest);
       case "ref":
         return ref(ctx, rest);
+      case "rule":
+        return rule(ctx, rest);
       default:
         throw new UsageError(`unknown constraint command '${sub}'`, USAGE);
     }
