@@ -541,8 +541,10 @@ registerGroup({
     switch (sub) {
       case undefined:
       case "status":
-      case "show":
         return status(ctx, rest);
+      case "show":
+        // pcs 0.11 removed it (pcs 0.9 tutorials use `resource` or `resource show`).
+        throw inputError("This command has been replaced with 'tandem resource status'. See 'man pcs' -> Changes in pcs-0.11.");
       case "config":
         return config(ctx, rest);
       case "create":
