@@ -538,6 +538,8 @@ registerGroup({
   usage: USAGE,
   run: async (ctx, args) => {
     const [sub, ...rest] = args;
+    // Waiting for the cluster to settle makes no sense on a file (pcs refuses it too).
+    if (ctx.options.wait !== undefined && ctx.options.file !== undefined) throw inputError("Cannot use '-f' together with '--wait'");
     switch (sub) {
       case undefined:
       case "status":

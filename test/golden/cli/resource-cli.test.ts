@@ -218,6 +218,7 @@ const BAD_INPUT: [string, RegExp][] = [
   ["resource defaults update =x", /missing key in '=x' option \[CLI_USAGE\]/],
   ["resource frobnicate", /unknown resource command 'frobnicate' \[CLI_USAGE\]/],
   ["resource status nosuch", /resource or tag id 'nosuch' not found/],
+  ["resource create Z ocf:heartbeat:Dummy --wait", /Cannot use '-f' together with '--wait' \[CLI_USAGE\]/],
   ["resource show", /This command has been replaced with 'tandem resource status'/],
 ];
 
