@@ -298,11 +298,12 @@ export function locationLines(doc: CibDocument, opts: ListingOptions): string[] 
 
 // ---- order, colocation, ticket ----
 
-function setsPlain(c: XmlElement, withId: boolean): string {
+/** A constraint with resource sets, as pcs lists it (`set A B opt=v (id:…) … setoptions …`). */
+export function setsPlain(c: XmlElement, withId: boolean): string {
   const parts: string[] = [];
   for (const set of childElements(c, "resource_set")) {
     parts.push("set", ...childElements(set, "resource_ref").map((r) => getAttr(r, "id") ?? ""));
-    parts.push(...optionWords(set));
+    parts.push(...optionWords(set).map((w) => (w.startsWith("role=") ? `role=${primaryRole(capitalize(w.slice(5)))}` : w)));
     if (withId) parts.push(`(id:${getAttr(set, "id") ?? ""})`);
   }
   const opts = optionWords(c);

@@ -6,6 +6,8 @@
 
 import {
   addColocationConstraint,
+  addSetConstraint,
+  splitOption,
   addLocationConstraint,
   addLocationPreferences,
   addLocationRule,
@@ -82,6 +84,15 @@ const USAGE_ORDER = `    order [config] [--full]
         Available options are kind=Optional/Mandatory/Serialize,
         symmetrical=true/false, require-all=true/false and id=<constraint-id>.
 
+    order set <resource1> [resourceN]... [options] [set
+              <resourceX> ... [options]]
+              [setoptions [constraint_options]]
+        Create an ordered set of resources. Available options are
+        sequential=true/false, require-all=true/false and
+        action=start/promote/demote/stop. Available constraint_options are
+        id=<constraint-id>, kind=Optional/Mandatory/Serialize and
+        symmetrical=true/false.
+
     order remove <resource1> [resourceN]...
         Remove resource from any ordering constraint
 `;
@@ -100,6 +111,13 @@ const USAGE_COLOCATION = `    colocation [config] [--full]
         run (or not run) with <target resource> (score defaults to "INFINITY").
         A role can be: 'Promoted', 'Unpromoted', 'Started', 'Stopped' (if no
         role is specified, it defaults to 'Started').
+
+    colocation set <resource1> [resourceN]... [options]
+               [set <resourceX> ... [options]]
+               [setoptions [constraint_options]]
+        Create a colocation constraint with a resource set. Available options
+        are sequential=true/false and role=Stopped/Started/Promoted/Unpromoted.
+        Available constraint_options are id and score.
 
     colocation remove <source resource id> <target resource id>
         Remove colocation constraints with specified resources.
@@ -177,7 +195,7 @@ async function order(ctx: CommandContext, args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   if (sub === undefined || sub === "config" || sub === "show") return listing(ctx, rest, usage, async (c) => orderLines(await c.cib.load(), c.options.full));
   if (sub === "remove" || sub === "delete") return orderRemove(ctx, rest, usage);
-  if (sub === "set") throw new UsageError("resource set constraints ('order set') are not supported yet", usage);
+  if (sub === "set") return setConstraint(ctx, "order", rest, usage);
   noFlags(ctx, usage, true);
   const words = [...args];
   if (words.length < 3) throw new UsageError("order needs '<resource> then <resource>'", usage);
@@ -197,6 +215,30 @@ async function order(ctx: CommandContext, args: string[]): Promise<number> {
     );
   }
   return applyEdit(ctx, (doc) => addOrderConstraint(doc, { first, then, firstAction, thenAction, options: words, force: ctx.options.force }));
+}
+
+/** `order|colocation set R… [opts] [set R… [opts]]… [setoptions opts]` (pcs's prepare_set_args). */
+async function setConstraint(ctx: CommandContext, type: "order" | "colocation", args: string[], usage: string): Promise<number> {
+  noFlags(ctx, usage, true);
+  if (args.filter((a) => a === "setoptions").length > 1) throw new UsageError("Keyword 'setoptions' may be mentioned at most once", usage);
+  const at = args.indexOf("setoptions");
+  const setWords = at < 0 ? args : args.slice(0, at);
+  const optionWords = at < 0 ? [] : args.slice(at + 1);
+  const groups: string[][] = [[]];
+  for (const word of setWords) {
+    if (word === "set") groups.push([]);
+    else (groups[groups.length - 1] as string[]).push(word);
+  }
+  const toPairs = (words: string[]): [string, string][] =>
+    words.map((w) => {
+      const split = splitOption(w);
+      if (!split.ok) throw new UsageError(split.report.message, usage);
+      return [split.name, split.value];
+    });
+  const sets = groups.map((g) => ({ ids: g.filter((w) => !w.includes("=")), options: toPairs(g.filter((w) => w.includes("="))) }));
+  if (setWords.length === 0 || sets.some((s) => s.ids.length === 0)) throw new UsageError(`${type} set needs at least one resource in every set`, usage);
+  const options = toPairs(optionWords);
+  return applyEdit(ctx, (doc) => addSetConstraint(doc, { type, sets, options, force: ctx.options.force }));
 }
 
 async function orderRemove(ctx: CommandContext, resources: string[], usage: string): Promise<number> {
@@ -221,7 +263,7 @@ async function colocation(ctx: CommandContext, args: string[]): Promise<number> 
     if (rest.length < 2) throw new UsageError("colocation remove needs two resources", usage);
     return applyEdit(ctx, (doc) => removeColocationBetween(doc, rest[0] as string, rest[1] as string));
   }
-  if (sub === "set") throw new UsageError("resource set constraints ('colocation set') are not supported yet", usage);
+  if (sub === "set") return setConstraint(ctx, "colocation", rest, usage);
   if (sub !== "add") throw new UsageError(`unknown colocation command '${sub}'`, usage);
   noFlags(ctx, usage, true);
   const words = [...rest];
