@@ -538,11 +538,15 @@ registerGroup({
   usage: USAGE,
   run: async (ctx, args) => {
     const [sub, ...rest] = args;
+    // Waiting for the cluster to settle makes no sense on a file (pcs refuses it too).
+    if (ctx.options.wait !== undefined && ctx.options.file !== undefined) throw inputError("Cannot use '-f' together with '--wait'");
     switch (sub) {
       case undefined:
       case "status":
-      case "show":
         return status(ctx, rest);
+      case "show":
+        // pcs 0.11 removed it (pcs 0.9 tutorials use `resource` or `resource show`).
+        throw inputError("This command has been replaced with 'tandem resource status'. See 'man pcs' -> Changes in pcs-0.11.");
       case "config":
         return config(ctx, rest);
       case "create":

@@ -106,6 +106,28 @@ const CASES: Case[] = [
     stderrDiffers: [9, 12],
   },
   {
+    name: "location add, rule add/remove, per-node and filtered location listings",
+    steps: [
+      w("constraint location add L1 web n1 100"),
+      w("constraint location add L1 web n2 -50 resource-discovery=never"),
+      w("constraint location add L2 web n3 abc"),
+      w("constraint location add L3 web n3 10 foo=bar"),
+      w("constraint rule add L1 score=5 #uname eq n1"),
+      w("constraint rule add nosuch #uname eq n1"),
+      w("constraint location add L4 web n2 10"),
+      w("constraint location add L5 db-clone n3 -10"),
+      w("constraint location VIP rule date gt 2020-01-01"),
+      w("constraint rule add location-VIP id=r2 defined pingd"),
+      w("constraint location config nodes"),
+      w("constraint location config nodes n2 --full"),
+      w("constraint location config resources web VIP"),
+      w("constraint rule remove r2"),
+      w("constraint rule remove location-VIP-rule"),
+      w("constraint rule remove nosuch"),
+      w("constraint --full"),
+    ],
+  },
+  {
     name: "cluster properties",
     steps: [
       w("property"),
@@ -171,6 +193,7 @@ CASES.forEach((c, index) => {
 
 test("every successful edit bumps the epoch; failed ones leave the file byte for byte", async () => {
   const steps = CASES[3]?.steps ?? [];
+  assert.ok(steps.length > 10);
   let previous = FIXTURE;
   for (let i = 0; i < steps.length; i++) {
     const side = await runTandemSteps(steps.slice(0, i + 1), { seed: { "cib.xml": FIXTURE } });

@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BufferedOutput, runCli } from "../../../src/cli/index.js";
+import { spawnSync } from "node:child_process";
 import { cibEpoch } from "../../support/pcs.js";
 
 interface Run {
@@ -164,6 +165,33 @@ test(
   }),
 );
 
+test(
+  "what the resource commands write passes crm_verify -x",
+  { skip: spawnSync("crm_verify", ["--version"]).status !== 0 ? "crm_verify (pacemaker-cli-utils) is not installed" : false },
+  withTempDir(async (dir) => {
+    const f = join(dir, "cib.xml");
+    for (const line of [
+      "property set stonith-enabled=false",
+      "resource create VIP-10.10.10.23 ocf:heartbeat:IPaddr2 ip=10.10.10.23 cidr_netmask=32 op monitor interval=30s",
+      "resource create httpd systemd:httpd configfile=/etc/httpd/conf/httpd.conf op monitor interval=30s clone",
+      "resource create haproxy systemd:haproxy op monitor interval=15s clone",
+      "resource create S ocf:pacemaker:Stateful promotable notify=true",
+      "resource create E ocf:heartbeat:Dummy op monitor interval=10s OCF_CHECK_LEVEL=10 role=Started --group G --disabled",
+      "resource op add E monitor interval=20s role=Started OCF_CHECK_LEVEL=20",
+      "resource create F ocf:heartbeat:Dummy --group G --before E",
+      "resource clone G interleave=true",
+      "resource clone VIP-10.10.10.23 clone-max=4 clone-node-max=4 globally-unique=true",
+      "resource update VIP-10.10.10.23 clusterip_hash=sourceip",
+      "resource defaults update resource-stickiness=1",
+      "resource op defaults update timeout=30s",
+    ]) {
+      await ok(f, line);
+    }
+    const verify = spawnSync("crm_verify", ["-x", f], { encoding: "utf8" });
+    assert.equal(verify.status, 0, verify.stderr);
+  }),
+);
+
 const BAD_INPUT: [string, RegExp][] = [
   ["resource create A ocf:heartbeat:Dummy", /'A' already exists \[CIB_ID_EXISTS\]/],
   ["resource create 1bad ocf:heartbeat:Dummy", /invalid resource name '1bad', '1' is not a valid first character for a resource name \[CIB_INVALID_ID\]/],
@@ -179,7 +207,10 @@ const BAD_INPUT: [string, RegExp][] = [
   ["resource update nosuch a=b", /Unable to find resource: nosuch \[CIB_RESOURCE_NOT_FOUND\]/],
   ["resource meta nosuch a=b", /unable to find a resource\/clone\/group: nosuch \[CIB_RESOURCE_NOT_FOUND\]/],
   ["resource op add A monitor interval=10s", /operation monitor with interval 10s already specified for A/],
-  ["resource op add A monitor interval=11s foo=bar", /invalid resource operation option 'foo'/],
+  ["resource op add A monitor interval=11s foo=bar", /^Error: foo is not a valid op option \(use --force to override\) \[RESOURCE_OP_INVALID_OPTION\]$/m],
+  ["resource op add A monitr interval=11s", /'monitr' is not a valid operation name value, use .*, use --force to override \[RESOURCE_OP_INVALID_NAME\]/],
+  ["resource op add A monitor interval=11s role=bad", /role must be: 'Master', 'Promoted', 'Slave', 'Started', 'Stopped' or 'Unpromoted' \(use --force to override\)/],
+  ["resource op add A monitor interval=soon", /'soon' is not a valid interval value/],
   ["resource op remove A-nosuch", /unable to find operation id: A-nosuch \[RESOURCE_OP_NOT_FOUND\]/],
   ["resource clone A-clone", /unable to find group or resource: A-clone/],
   ["resource clone A 1bad", /invalid id '1bad' \[CIB_INVALID_ID\]/],
@@ -190,6 +221,8 @@ const BAD_INPUT: [string, RegExp][] = [
   ["resource defaults update =x", /missing key in '=x' option \[CLI_USAGE\]/],
   ["resource frobnicate", /unknown resource command 'frobnicate' \[CLI_USAGE\]/],
   ["resource status nosuch", /resource or tag id 'nosuch' not found/],
+  ["resource create Z ocf:heartbeat:Dummy --wait", /Cannot use '-f' together with '--wait' \[CLI_USAGE\]/],
+  ["resource show", /This command has been replaced with 'tandem resource status'/],
 ];
 
 test(
