@@ -449,7 +449,7 @@ function unpackOps(rsc: WRsc, prim: Primitive | undefined, ops: LrmRscOp[], opti
     }
     // A failure. Failures older than failure-timeout have expired and no longer count.
     const changed = op.lastRcChange ?? op.lastRun;
-    if (rsc.failureTimeoutSec > 0 && changed !== undefined && changed + rsc.failureTimeoutSec <= nowSec && task !== "stop") continue;
+    if (rsc.failureTimeoutSec > 0 && changed !== undefined && changed + rsc.failureTimeoutSec <= nowSec) continue;
     const hard = op.opStatus === 5 || op.opStatus === 6 || op.opStatus === 7;
     const configured = configuredOnFail(prim, task, op.intervalMs, options);
     const onFail = hard && configured === "ignore" ? "restart" : configured;
