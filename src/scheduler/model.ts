@@ -137,6 +137,8 @@ export interface WRsc {
   historyId?: string;
   /** Pending operation in flight ("start", "stop", …). */
   pendingTask: string | undefined;
+  /** Nodes with an in-flight start (its record outlives a simulated stop). */
+  pendingStartOn: Set<string>;
   /** Nodes where history says this resource's state is known (no probe needed). */
   knownOn: Set<string>;
   /** Nodes where a failed stop left the resource in an unknown state. */

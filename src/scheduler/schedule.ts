@@ -173,6 +173,15 @@ function revisedStateOf(ws: WorkingSet, plan: ActionPlan): (p: WRsc) => DisplayS
         if (pa.promote !== undefined && !pa.promote.optional && pa.promote.runnable && nodes.includes(pa.promote.node as WNode)) role = "Promoted";
         if (role === "Started" && p.parent !== undefined && (cloneOf(p)?.promotable ?? false)) role = "Unpromoted";
       }
+      // A pending start's record (call-id -1) sorts after anything simulated, so the
+      // revised state still shows the resource active there (as crm_simulate does).
+      for (const name of p.pendingStartOn) {
+        const n = ws.nodeByName.get(name);
+        if (n !== undefined && !nodes.includes(n)) {
+          nodes = [...nodes, n];
+          if (role === "Stopped") role = "Started";
+        }
+      }
       state = { role, nodes, failed };
     }
     cache.set(p, state);

@@ -217,6 +217,7 @@ function newRsc(b: Builder, id: string, baseId: string, variant: Variant, parent
     orphan: false,
     notInstalled: false,
     pendingTask: undefined,
+    pendingStartOn: new Set(),
     knownOn: new Set(),
     stopFailedOn: new Set(),
     history: new Map(),
@@ -449,7 +450,7 @@ function unpackOps(rsc: WRsc, prim: Primitive | undefined, ops: LrmRscOp[], opti
     }
     // A failure. Failures older than failure-timeout have expired and no longer count.
     const changed = op.lastRcChange ?? op.lastRun;
-    if (rsc.failureTimeoutSec > 0 && changed !== undefined && changed + rsc.failureTimeoutSec <= nowSec && task !== "stop") continue;
+    if (rsc.failureTimeoutSec > 0 && changed !== undefined && changed + rsc.failureTimeoutSec <= nowSec) continue;
     const hard = op.opStatus === 5 || op.opStatus === 6 || op.opStatus === 7;
     const configured = configuredOnFail(prim, task, op.intervalMs, options);
     const onFail = hard && configured === "ignore" ? "restart" : configured;
@@ -590,6 +591,7 @@ function unpackLrmResource(b: Builder, node: WNode, lrm: LrmResource, prims: Map
   if (outcome.notInstalled) rsc.notInstalled = true;
   if (outcome.failureIgnored) rsc.failureIgnored = true;
   if (outcome.pending !== undefined) rsc.pendingTask = outcome.pending;
+  if (outcome.pending === "start") rsc.pendingStartOn.add(node.name);
   const active = outcome.role !== "Stopped" && outcome.role !== "Unknown";
   if (outcome.stopFailed && active) rsc.stopFailedOn.add(node.name);
   // The history id where it is active names its promotion score attribute.

@@ -53,7 +53,7 @@ export interface DifferentialOptions {
   onResult?: (r: SeedResult) => void;
 }
 
-function runOracle(script: string, file: string): Promise<{ doc?: PlacementDoc; error?: string }> {
+export function runOracle(script: string, file: string): Promise<{ doc?: PlacementDoc; error?: string }> {
   return new Promise((resolve) => {
     execFile("python3", [script, file], { maxBuffer: 64 * 1024 * 1024, timeout: 120_000 }, (err, stdout, stderr) => {
       let doc: (PlacementDoc & { error?: string }) | undefined;

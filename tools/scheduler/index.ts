@@ -21,3 +21,4 @@ export {
   type DifferentialSummary,
   type DifferentialOptions,
 } from "./differential.js";
+export { minimize, type MinimizeResult } from "./minimize.js";
