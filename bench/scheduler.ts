@@ -1,19 +1,45 @@
 /**
- * `npm run bench:scheduler [-- --sizes 16x500,32x1000 --runs 3 --budget 300 --full --no-crm]`
+ * `npm run bench:scheduler [-- --sizes 16x500,32x1000 --runs 3 --budget 300 --full --no-crm --no-phases]`
  *
  * Generates benchmark CIBs (nodes × primitives, one constraint per resource, probe
  * history in status), then times `tandem simulate -x FILE` as a whole process and
  * Debian's `crm_simulate -R -Q -x FILE` alternately, and prints the median wall time,
  * the peak resident memory (/usr/bin/time's %M) and the ratio. crm_simulate needs about
  * two minutes and 4.6 GiB at 64×5000, so it runs there only with --full; a time budget
- * (seconds, default 300) stops further crm_simulate runs once spent, and says so.
+ * (seconds, default 300) stops further crm_simulate runs once spent, and says so. One
+ * extra in-process run per size shows where Tandem's time goes (parse, readCib,
+ * schedule, render).
  */
 
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parseCib, readCib } from "../src/cib/index.js";
+import { schedule } from "../src/scheduler/index.js";
+import { renderSimulateText } from "../src/scheduler/render/index.js";
 import { generateBenchCib } from "../src/scheduler/testing/index.js";
+
+interface Phases {
+  parseMs: number;
+  readCibMs: number;
+  scheduleMs: number;
+  renderMs: number;
+}
+
+/** Where the time goes inside one in-process run (XML parse, CIB model, schedule, text). */
+function phases(text: string): Phases {
+  const t0 = performance.now();
+  const doc = parseCib(text);
+  const t1 = performance.now();
+  const model = readCib(doc);
+  const t2 = performance.now();
+  const result = schedule({ cib: model, nowSec: 1_700_000_000 });
+  const t3 = performance.now();
+  renderSimulateText(result);
+  const t4 = performance.now();
+  return { parseMs: t1 - t0, readCibMs: t2 - t1, scheduleMs: t3 - t2, renderMs: t4 - t3 };
+}
 
 interface RunResult {
   seconds: number;
@@ -29,6 +55,7 @@ interface SizeResult {
   tandem: RunResult[];
   crm: RunResult[];
   crmSkipped?: string;
+  phases?: Phases;
 }
 
 const TIME = "/usr/bin/time";
@@ -65,6 +92,7 @@ function main(argv: string[]): number {
   let budgetSec = 300;
   let full = false;
   let crm = true;
+  let showPhases = true;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const v = (): string => {
@@ -77,6 +105,7 @@ function main(argv: string[]): number {
     else if (a === "--budget") budgetSec = Number.parseFloat(v());
     else if (a === "--full") full = true;
     else if (a === "--no-crm") crm = false;
+    else if (a === "--no-phases") showPhases = false;
     else {
       process.stderr.write(`bench: unknown argument '${a}'\n`);
       return 2;
@@ -129,6 +158,13 @@ function main(argv: string[]): number {
       process.stdout.write(
         `${`${nodes}x${primitives}`.padEnd(10)} ${fmt(res.fileMiB, 1).padStart(6)}M ${fmt(t).padStart(9)} ${fmt(tm, 0).padStart(11)} ${fmt(c).padStart(16)} ${fmt(cm, 0).padStart(8)} ${(Number.isFinite(c / t) ? `${fmt(c / t, 1)}x` : "-").padStart(7)}\n`,
       );
+      if (showPhases) {
+        const p = phases(text);
+        res.phases = p;
+        process.stdout.write(
+          `  in-process: parse ${fmt(p.parseMs / 1000)} s, readCib ${fmt(p.readCibMs / 1000)} s, schedule ${fmt(p.scheduleMs / 1000)} s, render ${fmt(p.renderMs / 1000)} s\n`,
+        );
+      }
       for (const r of res.tandem.filter((x) => !x.ok)) process.stdout.write(`  tandem failed: ${r.error ?? ""}\n`);
       for (const r of res.crm.filter((x) => !x.ok)) process.stdout.write(`  crm_simulate failed: ${r.error ?? ""}\n`);
       if (res.crmSkipped !== undefined) process.stdout.write(`  crm_simulate ${res.crmSkipped}\n`);

@@ -192,7 +192,10 @@ export class DcController {
       } else if (parseActionKey(this.cluster, key) !== undefined) {
         if (ev.type === "delete") deletedActions.push(key);
       } else if (parseStatusKey(this.cluster, key)?.kind === "op") {
-        if (ev.type !== "put") continue;
+        if (ev.type !== "put") {
+          this.dirty = true; // history forgotten (cleanup, a node republishing): probe again
+          continue;
+        }
         const rec = parseOpRecord(ev.kv.value);
         if (rec === undefined) continue;
         const id = rec.transitionKey === undefined ? undefined : run?.byKey.get(rec.transitionKey);
@@ -336,7 +339,8 @@ export class DcController {
       const model = readCib(doc);
       const nowSec = this.options.nowSec?.() ?? Math.floor(Date.now() / 1000);
       const result = schedule({ cib: model, nowSec });
-      transition = planTransition({ model, result, online, reports: snapshot.reports });
+      const suspects = new Set([...snapshot.members.keys()].filter((n) => isDead(n)));
+      transition = planTransition({ model, result, online, reports: snapshot.reports, suspects });
     } catch (error) {
       return { sentence: `the stored CIB cannot be scheduled (${describeError(error)}): waiting for a configuration change`, snapshot };
     }

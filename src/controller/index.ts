@@ -6,4 +6,4 @@ export * from "./plan.js";
 export * from "./graph-runner.js";
 export * from "./snapshot.js";
 export { DcController, type DcOptions, type DcLeadership, type Decision } from "./dc.js";
-export { NodeAgent, type NodeAgentOptions } from "./node-agent.js";
+export { NodeAgent, type NodeAgentOptions, type NodeRequest } from "./node-agent.js";

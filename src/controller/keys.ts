@@ -73,3 +73,8 @@ export function parseActionKey(cluster: string, key: string): { node: string; ke
   if (slash <= 0 || slash === rest.length - 1) return undefined;
   return { node: rest.slice(0, slash), key: rest.slice(slash + 1) };
 }
+
+/** Requests to one node from the CLI (e.g. `resource cleanup`), outside the DC's graph. */
+export function nodeRequestsPrefix(cluster: string, node: string): string {
+  return `${clusterRoot(cluster)}requests/${node}/`;
+}

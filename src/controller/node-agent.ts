@@ -17,7 +17,13 @@ import type { Executor, ExecutorEvent, OpRecord } from "../executor/index.js";
 import { INFINITY_FAILCOUNT } from "../executor/index.js";
 import type { Store, TxnOp, Watch } from "../store/index.js";
 import { parseEnvelope } from "./envelope.js";
-import { attrKey, nodeActionsPrefix, nodeStatusPrefix, opKey } from "./keys.js";
+import { attrKey, nodeActionsPrefix, nodeRequestsPrefix, nodeStatusPrefix, opKey } from "./keys.js";
+
+/** A request under /requests/<node>/: `resource cleanup` of one resource, or of all (no resource). */
+export interface NodeRequest {
+  readonly kind: "cleanup";
+  readonly resource?: string;
+}
 import type { Logger } from "./log.js";
 
 export interface NodeAgentOptions {
@@ -36,6 +42,7 @@ function significant(rec: OpRecord): string {
 
 export class NodeAgent {
   private watch: Watch | undefined;
+  private requestWatch: Watch | undefined;
   private readonly seen = new Set<string>();
   /** Per resource: written key → significance. */
   private readonly written = new Map<string, Map<string, string>>();
@@ -72,6 +79,49 @@ export class NodeAgent {
     const r = await store.range(nodeActionsPrefix(cluster, node));
     for (const kv of r.kvs) this.accept(kv.key, kv.value);
     this.openWatch(r.revision + 1);
+    const q = await store.range(nodeRequestsPrefix(cluster, node));
+    for (const kv of q.kvs) void this.request(kv.key, kv.value);
+    this.requestWatch = store.watch(nodeRequestsPrefix(cluster, node), {
+      fromRevision: q.revision + 1,
+      onEvents: (batch) => {
+        for (const ev of batch.events) if (ev.type === "put") void this.request(ev.kv.key, ev.kv.value);
+      },
+      onError: (error) => this.options.log.warn("request watch ended", { error: describeError(error) }),
+    });
+  }
+
+  /**
+   * `resource cleanup`: forget the resource's history and failcounts here (the executor
+   * keeps running what runs), so the DC probes it again and its failures stop counting.
+   */
+  private async request(key: string, value: string): Promise<void> {
+    const { executor, log } = this.options;
+    let req: NodeRequest;
+    try {
+      req = JSON.parse(value) as NodeRequest;
+      if (req.kind !== "cleanup") throw new Error(`unknown request kind '${String(req.kind)}'`);
+    } catch (error) {
+      log.warn("dropped a malformed request", { key, error: describeError(error) });
+      await this.options.store.delete(key).catch(() => undefined);
+      return;
+    }
+    const rscs = new Set<string>(req.resource === undefined ? [...executor.history().map((r) => r.resourceId), ...this.lastFailures.keys(), ...this.written.keys()] : []);
+    if (req.resource !== undefined) {
+      // Anonymous clone instances ("rsc:0") are recorded under the configured id.
+      for (const id of [...executor.history().map((r) => r.resourceId), ...this.lastFailures.keys(), ...this.written.keys()]) {
+        if (id === req.resource || id.startsWith(`${req.resource}:`)) rscs.add(id);
+      }
+    }
+    for (const rsc of rscs) {
+      executor.cleanup(rsc, executor.epoch);
+      this.lastFailures.delete(rsc);
+    }
+    log.info("cleaned up resources on request", { resources: [...rscs] });
+    const list = [...rscs];
+    for (const rsc of list.slice(0, -1)) await this.sync(rsc, []);
+    const last = list[list.length - 1];
+    if (last === undefined) await this.options.store.delete(key);
+    else await this.sync(last, [{ type: "delete", key }]);
   }
 
   private openWatch(fromRevision: number): void {
@@ -127,6 +177,8 @@ export class NodeAgent {
     this.stopped = true;
     this.watch?.close();
     this.watch = undefined;
+    this.requestWatch?.close();
+    this.requestWatch = undefined;
   }
 
   private accept(key: string, value: string): void {

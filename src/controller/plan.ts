@@ -154,6 +154,29 @@ export interface PlanInput {
   readonly result: ScheduleResult;
   readonly online: ReadonlySet<string>;
   readonly reports: ReadonlyMap<string, NodeReport>;
+  /**
+   * Members the failure detector declared dead whose lease still exists: they may still
+   * run what they ran until they self-fence (their lease expires).
+   */
+  readonly suspects?: ReadonlySet<string>;
+}
+
+/** Pacemaker's `requires`: meta attribute, else "fencing" when fencing is enabled, else "quorum". */
+function requiresOf(model: CibModel, p: Primitive, clone: Clone | undefined): string {
+  const own = metaOf(model, p.meta).get("requires") ?? (clone === undefined ? undefined : metaOf(model, clone.meta).get("requires"));
+  if (own !== undefined) return own;
+  const props = effectiveAttributes(model.properties);
+  const fencing = (props.get("stonith-enabled") ?? props.get("fencing-enabled") ?? "true").toLowerCase();
+  return ["false", "no", "off", "0", "n"].includes(fencing) ? "quorum" : "fencing";
+}
+
+/** The suspect node where the resource was last seen active, if any. */
+function activeOnSuspect(input: PlanInput, lrmId: string): string | undefined {
+  for (const node of input.suspects ?? []) {
+    const ops = input.reports.get(node)?.ops ?? [];
+    if (ops.some((o) => o.id === `${lrmId}_last_0` && !o.failed && o.rcCode !== 7 && o.operation !== "stop")) return node;
+  }
+  return undefined;
 }
 
 function hasHistory(reports: ReadonlyMap<string, NodeReport>, node: string, lrmId: string): boolean {
@@ -259,6 +282,16 @@ export function planTransition(input: PlanInput): Transition {
       skipped.add(gid);
       blocked.push(`${graphText(g)} (unknown agent)`);
       continue;
+    }
+    if ((g.task === "start" || g.task === "promote") && resolved !== undefined) {
+      const requires = requiresOf(input.model, resolved.primitive, resolved.clone);
+      const suspect = requires === "fencing" || requires === "unfencing" ? activeOnSuspect(input, lrmId) : undefined;
+      if (suspect !== undefined) {
+        // Safety: it may still run there until that node self-fences (its lease expires).
+        skipped.add(gid);
+        blocked.push(`${graphText(g)} (requires=${requires}: waiting for ${suspect} to self-fence)`);
+        continue;
+      }
     }
     const role = p === undefined ? undefined : findOp(p, g.task, intervalMs)?.role;
     const id = actions.length;

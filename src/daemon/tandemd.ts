@@ -12,6 +12,7 @@
  */
 
 import { readFileSync } from "node:fs";
+import { networkInterfaces } from "node:os";
 import { join } from "node:path";
 import { describeError, TandemError } from "../core/index.js";
 import { campaign, electionPrefix, Membership, MembershipView, publishDc, UdpHeartbeat, type DetectorEvent, type Leadership, type LeaseLoss, type PeerAddress } from "../cluster/index.js";
@@ -46,6 +47,17 @@ function etcdOptions(c: DaemonConfig): EtcdConnectionOptions {
     ...(tls === undefined ? {} : { tls }),
     ...(c.etcdUsername !== undefined && password !== undefined ? { auth: { username: c.etcdUsername, password } } : {}),
   };
+}
+
+/**
+ * The address peers should send heartbeats to when tandemd binds 0.0.0.0: the first
+ * non-internal IPv4 address (set heartbeat_address to choose the cluster network).
+ */
+export function primaryAddress(): string {
+  for (const list of Object.values(networkInterfaces())) {
+    for (const a of list ?? []) if (a.family === "IPv4" && !a.internal) return a.address;
+  }
+  return "127.0.0.1";
 }
 
 export class Tandemd {
@@ -109,7 +121,7 @@ export class Tandemd {
       cluster: c.clusterName,
       node: c.nodeName,
       incarnation: this.incarnation,
-      info: { hbAddress: c.heartbeatAddress === "0.0.0.0" ? "127.0.0.1" : hb.address, hbPort: String(hb.port) },
+      info: { hbAddress: c.heartbeatAddress === "0.0.0.0" ? primaryAddress() : hb.address, hbPort: String(hb.port) },
       ttlSec: c.leaseTtlSec,
     });
     this.membership.onLost((loss) => void this.selfFence(loss));

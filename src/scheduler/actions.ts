@@ -7,7 +7,7 @@
 
 import type { CibModel, OrderConstraint } from "../cib/index.js";
 import { isAvailable, primitivesOf, roleRank, type Role, type WNode, type WorkingSet, type WRsc } from "./model.js";
-import { topLevelOrMember } from "./constraints.js";
+import { resolveRefs } from "./constraints.js";
 import type { GraphAction, SummaryAction } from "./types.js";
 
 export type Task = "start" | "stop" | "promote" | "demote" | "monitor";
@@ -78,17 +78,20 @@ export class ActionPlan {
     const stops: Act[] = [];
     const multiply = p.runningOn.length > 1;
     for (const n of p.runningOn) {
-      const needed = next !== n || multiply || p.failed;
+      const recover = p.failed && !p.demoteOnFail;
+      // An unmanaged resource gets no actions: its stops are never required.
+      const needed = managed && (next !== n || multiply || recover);
       const runnable = managed && (n.online || n.unclean) && !p.stopFailedOn.has(n.name);
       const stop = this.newAct(p, "stop", n, !needed, runnable);
       if (needed) stop.reason = next === undefined ? "node availability" : undefined;
       stops.push(stop);
     }
-    const running = p.runningOn.length === 1 && p.runningOn[0] === next && !p.failed;
+    const running = p.runningOn.length === 1 && p.runningOn[0] === next && (!p.failed || p.demoteOnFail);
     // An unmanaged resource left running where it is counts as started for its dependents.
-    const startRunnable = next !== undefined && ((managed && isAvailable(next)) || (!managed && running));
-    const start = this.newAct(p, "start", next, next === undefined || running, startRunnable);
-    if (next !== undefined && (multiply || p.failed) && p.runningOn.includes(next)) start.optional = false;
+    const startRunnable = next !== undefined && ((managed && isAvailable(next)) || (!managed && !p.failed && p.runningOn.includes(next)));
+    const start = this.newAct(p, "start", next, next === undefined || running || !managed, startRunnable);
+    if (managed && next !== undefined && (multiply || (p.failed && !p.demoteOnFail)) && p.runningOn.includes(next)) start.optional = false;
+    this.applyQuorumPolicy(p, start);
     // A start always follows the stops of the same resource; a restart needs both.
     for (const s of stops) {
       this.edge(s, start, s.node === next, s.node === next, false, `${p.id} restart`);
@@ -106,6 +109,19 @@ export class ActionPlan {
       this.edge(start, promote, true, false, true, `${p.id} start before promote`);
     }
     this.byRsc.set(p, { stops, start, promote, demote });
+  }
+
+  /** Without quorum, no-quorum-policy decides which starts may run (requires=nothing is exempt). */
+  private applyQuorumPolicy(p: WRsc, start: Act): void {
+    const o = this.ws.options;
+    if (o.haveQuorum || p.requires === "nothing" || start.node === undefined) return;
+    if (o.noQuorumPolicy === "stop" || o.noQuorumPolicy === "suicide") {
+      start.runnable = false;
+      start.reason = "no quorum";
+    } else if (o.noQuorumPolicy === "freeze" && p.runningOn.length === 0) {
+      start.runnable = false;
+      start.reason = "quorum freeze";
+    }
   }
 
   // ---- orderings ----
@@ -153,7 +169,7 @@ export class ActionPlan {
         this.order(cur, "stop", prev, "stop", "MandatoryReverse", `group ${g.id}`);
       }
     }
-    for (const c of cib.constraints) if (c.kind === "order") this.unpackOrder(c);
+    for (const c of cib.constraints) if (c.kind === "order") this.unpackOrder(c, cib);
   }
 
   private order(first: WRsc, firstTask: string, then: WRsc, thenTask: string, kind: "Mandatory" | "MandatoryReverse" | "Optional" | "Serialize", reason: string): void {
@@ -174,16 +190,19 @@ export class ActionPlan {
             for (const f of this.actsOf(fi, firstTask)) for (const t of this.actsOf(ti, thenTask)) this.edge(f, t, kind === "Mandatory", kind !== "Mandatory", kind === "Mandatory", reason);
           }
           // An interleaved instance with no instance of the first clone on its node cannot start.
-          if (!partnered && kind === "Mandatory" && thenTask === "start" && firstTask === "start") {
+          if (!partnered && this.requireAll && !first.meta.has("clone-min") && kind === "Mandatory" && thenTask === "start" && firstTask === "start") {
+            // Interleaved: no instance of the first clone on this node, so this one cannot start.
+            for (const t of this.actsOf(ti, thenTask)) this.cloneRunnable.push({ firsts: [], then: t, reason, stopsRunning: this.symmetricOrder, minimum: 1 });
+          } else if ((!partnered || cloneMin(first) > 1) && kind === "Mandatory" && thenTask === "start" && firstTask === "start") {
             const firsts = this.actsOf(first, firstTask);
-            for (const t of this.actsOf(ti, thenTask)) this.cloneRunnable.push({ firsts, then: t, reason, stopsRunning: this.symmetricOrder });
+            for (const t of this.actsOf(ti, thenTask)) this.cloneRunnable.push({ firsts, then: t, reason, stopsRunning: this.symmetricOrder, minimum: cloneMin(first) });
           }
         }
         return;
       }
       if (kind === "Mandatory") {
         const firsts = this.actsOf(first, firstTask);
-        for (const t of this.actsOf(then, thenTask)) if (thenTask === "start" && firstTask === "start") this.cloneRunnable.push({ firsts, then: t, reason, stopsRunning: this.symmetricOrder });
+        for (const t of this.actsOf(then, thenTask)) if (thenTask === "start" && firstTask === "start") this.cloneRunnable.push({ firsts, then: t, reason, stopsRunning: this.symmetricOrder, minimum: cloneMin(first) });
       }
       return;
     }
@@ -192,31 +211,32 @@ export class ActionPlan {
     for (const t of thens) {
       if (kind === "Mandatory") {
         for (const f of firsts) this.edge(f, t, !thenIsClone, false, !firstIsClone, reason);
-        if (firstIsClone && thenTask === "start" && firstTask === "start") this.cloneRunnable.push({ firsts, then: t, reason, stopsRunning: this.symmetricOrder });
+        if (firstIsClone && thenTask === "start" && firstTask === "start") this.cloneRunnable.push({ firsts, then: t, reason, stopsRunning: this.symmetricOrder, minimum: cloneMin(first) });
       } else {
-        for (const f of firsts) this.edge(f, t, false, !firstIsClone && !thenIsClone, false, reason);
+        // Reverse (stop) direction: a stop that cannot run blocks the stops ordered after it.
+        for (const f of firsts) this.edge(f, t, false, !firstIsClone && !thenIsClone, !firstIsClone && !thenIsClone && f.task === "stop", reason);
       }
     }
   }
 
-  private readonly cloneRunnable: { firsts: Act[]; then: Act; reason: string; stopsRunning: boolean }[] = [];
+  private readonly cloneRunnable: { firsts: Act[]; then: Act; reason: string; stopsRunning: boolean; minimum: number }[] = [];
   /** Whether the order being expanded is symmetrical (read by edge()). */
   private symmetricOrder = false;
+  /** require-all of the order being expanded (false: any instance of the first will do). */
+  private requireAll = true;
 
-  private unpackOrder(c: OrderConstraint): void {
+  private unpackOrder(c: OrderConstraint, cib: CibModel): void {
     const kind = c.orderKind;
     const pairs: { first: WRsc; firstAction: string; then: WRsc; thenAction: string }[] = [];
     if (c.sets.length === 0) {
       if (c.first === undefined || c.then === undefined) return;
-      const first = topLevelOrMember(this.ws, c.first);
-      const then = topLevelOrMember(this.ws, c.then);
-      if (first === undefined || then === undefined) return;
       const firstAction = c.firstAction ?? "start";
-      pairs.push({ first, firstAction, then, thenAction: c.thenAction ?? firstAction });
+      for (const first of resolveRefs(this.ws, cib, c.first))
+        for (const then of resolveRefs(this.ws, cib, c.then)) if (first !== then) pairs.push({ first, firstAction, then, thenAction: c.thenAction ?? firstAction });
     } else {
       let prevLast: { r: WRsc; action: string }[] | undefined;
       for (const s of c.sets) {
-        const members = s.resources.map((id) => topLevelOrMember(this.ws, id)).filter((r): r is WRsc => r !== undefined);
+        const members = s.resources.flatMap((id) => resolveRefs(this.ws, cib, id));
         const action = s.action ?? "start";
         if (s.sequential !== false) for (let i = 1; i < members.length; i++) pairs.push({ first: members[i - 1] as WRsc, firstAction: action, then: members[i] as WRsc, thenAction: action });
         if (prevLast !== undefined && members.length > 0) {
@@ -230,8 +250,10 @@ export class ActionPlan {
     for (const p of pairs) {
       const reason = `order ${c.id}`;
       this.symmetricOrder = symmetrical;
+      this.requireAll = c.requireAll !== false;
       if (kind === "Mandatory") this.order(p.first, p.firstAction, p.then, p.thenAction, "Mandatory", reason);
       this.symmetricOrder = false;
+      this.requireAll = true;
       if (symmetrical && kind === "Mandatory") {
         const inv = (a: string): string | undefined => ({ start: "stop", stop: "start", promote: "demote", demote: "promote" })[a];
         const fi = inv(p.thenAction);
@@ -284,27 +306,49 @@ export class ActionPlan {
           e.then.reason ??= `required ${e.first.rsc.id} ${e.first.task}`;
           changed = true;
         }
-        if (e.impliesFirst && !e.then.optional && e.first.optional && e.first.node !== undefined) {
+        const migratingStop = e.then.task === "stop" && this.migrating.has(e.then.rsc) && e.first.rsc !== e.then.rsc;
+        if (e.impliesFirst && !migratingStop && !e.then.optional && e.first.optional && e.first.node !== undefined) {
           e.first.optional = false;
           e.first.reason ??= `required ${e.then.rsc.id} ${e.then.task}`;
           changed = true;
         }
-        if (e.unrunnableBlocks && !e.first.runnable && e.then.runnable && (!isAlreadyRunning(e.then) || e.stopsRunning)) {
+        // An unmanaged first blocks starts but stops nothing that already runs.
+        if (e.unrunnableBlocks && !e.first.runnable && e.then.runnable && (!isAlreadyRunning(e.then) || (e.stopsRunning && e.first.rsc.managed))) {
           e.then.runnable = false;
           e.then.reason = `unrunnable ${e.first.rsc.id} ${e.first.task}`;
           changed = true;
         }
       }
       for (const cr of this.cloneRunnable) {
-        if (cr.then.runnable && (!isAlreadyRunning(cr.then) || cr.stopsRunning) && cr.firsts.every((f) => !f.runnable && !isAlreadyRunning(f))) {
+        if (cr.then.runnable && (!isAlreadyRunning(cr.then) || cr.stopsRunning) && cr.firsts.filter((f) => f.runnable || isAlreadyRunning(f)).length < cr.minimum) {
           cr.then.runnable = false;
           cr.then.reason = `unrunnable ${cr.firsts[0]?.rsc.id ?? ""} start`;
+          changed = true;
+        }
+      }
+      // A mandatory colocation's dependent cannot start where its primary cannot.
+      for (const c of this.ws.colocations) {
+        if (c.score < 1_000_000 || c.dependentRole !== "Unknown" || c.primaryRole !== "Unknown") continue;
+        const primaryStart = this.byRsc.get(c.primary.variant === "group" ? (c.primary.children[c.primary.children.length - 1] as WRsc) : c.primary)?.start;
+        if (primaryStart === undefined || primaryStart.runnable || primaryStart.node === undefined || !primaryStart.rsc.managed) continue;
+        for (const dp of primitivesOf(c.dependent)) {
+          const ds = this.byRsc.get(dp)?.start;
+          if (ds === undefined || !ds.runnable || ds.node !== primaryStart.node) continue;
+          ds.runnable = false;
+          ds.reason = `colocation with ${c.primary.id}`;
           changed = true;
         }
       }
       // A restart: a required start where the resource runs needs its stop, and back.
       for (const [p, pa] of this.byRsc) {
         const start = pa.start;
+        if (!p.managed) continue;
+        // A move needs its stop first: a required stop that cannot run blocks the start.
+        if (start.runnable && start.node !== undefined && pa.stops.some((s) => !s.optional && !s.runnable && s.node !== start.node)) {
+          start.runnable = false;
+          start.reason = `unrunnable ${p.id} stop`;
+          changed = true;
+        }
         if (!start.runnable && start.node !== undefined) {
           // A running resource that can no longer start where it runs has to stop there.
           for (const s of pa.stops) {
@@ -379,6 +423,12 @@ function instanceNode(inst: WRsc): WNode | undefined {
   return p?.assigned ?? p?.runningOn[0];
 }
 
+/** clone-min: how many instances of a clone must run before what is ordered after it may start. */
+function cloneMin(r: WRsc): number {
+  const v = Number.parseInt(r.meta.get("clone-min") ?? "", 10);
+  return Number.isNaN(v) || v < 1 ? 1 : v;
+}
+
 function isAlreadyRunning(a: Act): boolean {
   return a.task === "start" && a.optional && a.node !== undefined;
 }
@@ -423,17 +473,12 @@ function summarize(p: WRsc, pa: PrimitiveActions, nextRole: Role, migrating: boo
     return [a];
   }
   if (current.length > 1) {
-    // Multiply active: stop everywhere but the chosen node.
+    // Multiply active: Pacemaker lists one line, the restart (or move) to the chosen node.
     const stayOn = next !== undefined && start.runnable ? next : undefined;
-    if (stayOn !== undefined && current.includes(stayOn)) {
-      for (const s of pa.stops) if (s.node !== stayOn) out.push({ action: "Stop", rsc: p.id, node: s.node?.name ?? "" });
-      out.push({ action: "Restart", rsc: p.id, node: stayOn.name });
-    } else {
-      const first = current[0] as WNode;
-      if (stayOn !== undefined) out.push({ action: "Move", rsc: p.id, from: first.name, to: stayOn.name });
-      else out.push({ action: "Stop", rsc: p.id, node: first.name });
-      for (const s of pa.stops.slice(1)) out.push({ action: "Stop", rsc: p.id, node: s.node?.name ?? "" });
-    }
+    const first = current[0] as WNode;
+    if (stayOn !== undefined && current.includes(stayOn)) out.push({ action: p.failed ? "Recover" : "Restart", rsc: p.id, node: stayOn.name });
+    else if (stayOn !== undefined) out.push({ action: p.failed ? "Recover" : "Move", rsc: p.id, from: first.name, to: stayOn.name });
+    else for (const n of current) out.push({ action: "Stop", rsc: p.id, node: n.name });
     return out;
   }
   const cur = current[0] as WNode;

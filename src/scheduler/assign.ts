@@ -16,12 +16,20 @@ import {
   type WorkingSet,
   type WRsc,
 } from "./model.js";
+import { addPromotionScores, promotionScore, type Promoter } from "./promotion.js";
 import { byteCompare } from "./views.js";
 
 type Table = Map<string, number>;
 
 export class Assigner {
+  private promoter: Promoter | undefined;
+
   constructor(private readonly ws: WorkingSet) {}
+
+  /** Promotion runs inside each promotable clone's assignment (dependents then see roles). */
+  setPromoter(p: Promoter): void {
+    this.promoter = p;
+  }
 
   assignAll(): void {
     for (const r of this.ws.resources) this.assign(r, undefined, true);
@@ -121,10 +129,68 @@ export class Assigner {
     } else if (this.ws.options.stopAllResources) {
       this.assignTo(rsc, undefined, true, stopIfFail);
     } else {
-      this.assignBestNode(rsc, prefer, stopIfFail);
+      const mostFree = this.banInsufficientCapacity(rsc);
+      this.assignBestNode(rsc, prefer ?? mostFree, stopIfFail);
     }
     rsc.assigning = false;
     return rsc.assigned;
+  }
+
+  /**
+   * pcmk__ban_insufficient_capacity: with a placement strategy, nodes without room for
+   * the resource (and, when some node has room for all, for everything mandatorily
+   * colocated with it that is still unplaced) are banned. Returns the node with most
+   * free capacity when no node can take them all.
+   */
+  private banInsufficientCapacity(rsc: WRsc): WNode | undefined {
+    if (this.ws.options.placementStrategy === "default") return undefined;
+    const group = this.colocatedResources(rsc);
+    const needed = new Map<string, number>();
+    for (const r of group) {
+      if (!r.unassigned && r !== rsc) continue;
+      for (const [k, v] of r.utilization) needed.set(k, (needed.get(k) ?? 0) + v);
+    }
+    let mostFree: WNode | undefined;
+    let anyCapable = false;
+    const usable = [...rsc.allowed.keys()].map((n) => this.ws.nodeByName.get(n)).filter((n): n is WNode => n !== undefined && this.nodeAvailable(n.name, rsc.allowed, true));
+    if (group.length > 1) {
+      for (const n of usable) {
+        if (hasCapacity(n, needed)) anyCapable = true;
+        if (mostFree === undefined || compareCapacity(n, mostFree) < 0) mostFree = n;
+      }
+      if (anyCapable) {
+        for (const n of usable) if (!hasCapacity(n, needed)) this.ban(rsc, n, "insufficient capacity for colocated resources");
+        mostFree = undefined;
+      }
+    }
+    for (const n of usable) if (!hasCapacity(n, rsc.utilization)) this.ban(rsc, n, "insufficient capacity");
+    return mostFree;
+  }
+
+  private ban(rsc: WRsc, n: WNode, source: string): void {
+    rsc.allowed.set(n.name, MINUS_INFINITY);
+    rsc.contributions.push({ node: n.name, delta: MINUS_INFINITY, source });
+  }
+
+  /** Resources mandatorily colocated with `rsc`, transitively (pcmk__colocated_resources). */
+  private colocatedResources(rsc: WRsc): WRsc[] {
+    const seen = new Set<WRsc>([rsc]);
+    const queue = [rsc];
+    while (queue.length > 0) {
+      const r = queue.pop() as WRsc;
+      const next: WRsc[] = [];
+      for (const c of this.thisWithColocations(r)) if (c.score >= INFINITY) next.push(c.primary);
+      for (const c of this.withThisColocations(r)) if (c.score >= INFINITY) next.push(c.dependent);
+      for (const n of next) {
+        for (const p of n.variant === "primitive" ? [n] : n.variant === "group" ? n.children : []) {
+          if (!seen.has(p)) {
+            seen.add(p);
+            queue.push(p);
+          }
+        }
+      }
+    }
+    return [...seen];
   }
 
   private setNextRole(rsc: WRsc, role: Role, reason: string): void {
@@ -287,7 +353,9 @@ export class Assigner {
     const depClone = dependent.parent?.variant === "clone" ? dependent.parent : undefined;
     if (roleRank(c.dependentRole) >= roleRank("Unpromoted") && depClone?.promotable === true && !dependent.unassigned) return "role";
     if (!dependent.unassigned) return "nothing";
-    if (c.dependentRole !== "Unknown" && c.dependentRole !== effectiveNextRole(dependent)) return "nothing";
+    // A primary still unassigned (a colocation loop) cannot constrain anything yet.
+    if (primary.unassigned) return "nothing";
+    if (c.dependentRole !== "Unknown" && c.dependentRole !== dependent.nextRole) return "nothing";
     if (c.primaryRole !== "Unknown" && c.primaryRole !== effectiveNextRole(primary)) return "nothing";
     return "location";
   }
@@ -352,14 +420,32 @@ export class Assigner {
   private applyWithClone(dependent: WRsc, clone: WRsc, c: Colocation): void {
     if (clone.unassigned) return;
     if (clone.promotable && c.primaryRole !== "Unknown") {
-      if (dependent.unassigned) {
-        // Dependent placement follows where the clone will have instances in that role.
-        const nodes = new Set<string>();
-        for (const inst of clone.children) {
-          if (inst.assigned !== undefined && effectiveNextRole(inst) === c.primaryRole) nodes.add(inst.assigned.name);
+      if (!dependent.unassigned) return;
+      // Where the clone will have instances in that role (update_dependent_with_promotable).
+      const nodes = new Map<string, number>();
+      for (const inst of clone.children) {
+        const n = inst.assigned ?? (inst.variant === "group" ? inst.children[0]?.assigned : undefined);
+        if (n === undefined || effectiveNextRole(inst) !== c.primaryRole) continue;
+        const target = inst.variant === "primitive" ? inst : inst.children[0];
+        nodes.set(n.name, target?.allowed.get(n.name) ?? 0);
+        if (c.score < INFINITY) {
+          const value = n.attrs.get(c.nodeAttribute);
+          for (const [name, score] of dependent.allowed) {
+            if (this.ws.nodeByName.get(name)?.attrs.get(c.nodeAttribute) === value) {
+              dependent.allowed.set(name, addScores(score, c.score));
+              dependent.contributions.push({ node: name, delta: c.score, source: `colocation ${c.id} with ${clone.id} (${c.primaryRole})` });
+            }
+          }
         }
-        this.intersectOrAdd(dependent, nodes, c, clone.id);
-        return;
+      }
+      if (c.score >= INFINITY && (c.dependentRole !== "Promoted" || c.primaryRole !== "Promoted")) {
+        for (const [name, score] of dependent.allowed) {
+          const add = nodes.get(name);
+          if (add === undefined) {
+            dependent.allowed.set(name, MINUS_INFINITY);
+            dependent.contributions.push({ node: name, delta: MINUS_INFINITY, source: `colocation ${c.id} with ${clone.id} (${c.primaryRole})` });
+          } else dependent.allowed.set(name, addScores(score, add));
+        }
       }
       return;
     }
@@ -543,14 +629,33 @@ export class Assigner {
   private assignClone(clone: WRsc): void {
     if (!clone.unassigned || clone.assigning) return;
     clone.assigning = true;
+    if (clone.promotable) addPromotionScores(this.ws, clone);
     for (const c of clone.thisWith) if (c.primary.unassigned) this.assign(c.primary, undefined, true);
     for (const c of clone.withThis) {
       if (!c.influence) continue;
       const work = this.addColocatedNodeScores(c.dependent, clone, clone.allowed, c, c.score / INFINITY, true, true);
       if (work !== undefined) clone.allowed = work;
     }
-    const instances = [...clone.children].sort((a, b) => cmpInstance(a, b));
+    // Promotable clones: among otherwise equal instances, the one with the best promotion
+    // score goes first (it gets its preferred node before the others are spread).
+    const bestPromotion = new Map<WRsc, number>();
+    if (clone.promotable) {
+      for (const inst of clone.children) {
+        let best = MINUS_INFINITY;
+        for (const n of this.ws.nodes) {
+          const { score, isDefault } = promotionScore(inst, clone, n);
+          if (!isDefault && score > best) best = score;
+        }
+        bestPromotion.set(inst, best);
+      }
+    }
+    const instances = [...clone.children].sort((a, b) => {
+      const c = cmpInstance(a, b);
+      if (c !== 0 || !clone.promotable || activeNodeCount(a) > 0 || activeNodeCount(b) > 0) return c;
+      return (bestPromotion.get(b) ?? 0) - (bestPromotion.get(a) ?? 0) || a.instance - b.instance;
+    });
     this.assignInstances(clone, instances, clone.cloneMax, clone.cloneNodeMax);
+    if (clone.promotable && this.promoter !== undefined) this.promoter.setInstanceRoles(clone);
     clone.unassigned = false;
     clone.assigning = false;
   }
@@ -561,12 +666,13 @@ export class Assigner {
   }
 
   assignInstances(clone: WRsc, instances: WRsc[], maxTotal: number, maxPerNode: number): void {
-    const counts = new Map<string, number>();
+    // Instances assigned per node (Pacemaker reuses the parent's node counts for this).
+    let counts = new Map<string, number>();
     let availableNodes = 0;
-    for (const [name, score] of clone.allowed) {
+    for (const [name] of clone.allowed) {
       counts.set(name, 0);
       const n = this.ws.nodeByName.get(name);
-      if (n !== undefined && isAvailable(n) && score >= 0) availableNodes++;
+      if (n !== undefined && isAvailable(n)) availableNodes++;
     }
     const optimal = Math.max(1, availableNodes > 0 ? Math.floor(maxTotal / availableNodes) : 0);
     let assigned = 0;
@@ -586,27 +692,46 @@ export class Assigner {
         }
       }
     };
-    const assignInstance = (inst: WRsc, prefer: WNode | undefined): boolean => {
-      if (!inst.unassigned) return this.instanceNode(inst) !== undefined;
-      if (inst.assigning) return false;
+    /** assign_instance: ban full nodes, assign (reversibly when preferring a node), count it. */
+    const assignInstance = (inst: WRsc, prefer: WNode | undefined): WNode | undefined => {
+      if (inst.assigning) return undefined;
       banUnavailable(inst);
+      let chosen = this.assign(inst, prefer, prefer === undefined);
+      if (inst.variant === "group") chosen = this.instanceNode(inst);
+      if (chosen !== undefined) counts.set(chosen.name, (counts.get(chosen.name) ?? 0) + 1);
+      return chosen;
+    };
+    /**
+     * assign_instance_early: keep an active instance on its current node unless other
+     * nodes need the instances more; each time it would go elsewhere, reserve an
+     * instance for that node and retry (no shuffling of active instances).
+     */
+    const assignEarly = (inst: WRsc, current: WNode, available: number): boolean => {
+      const own = inst.variant === "primitive" ? inst.allowed.get(current.name) : inst.children[0]?.allowed.get(current.name);
+      if (own === undefined || own < 0 || !isAvailable(current)) return false;
+      const backup = snapshotTables(inst);
+      const original = counts;
+      counts = new Map(original);
       let chosen: WNode | undefined;
-      if (prefer === undefined) {
-        chosen = this.assign(inst, undefined, true);
-        if (inst.variant === "group") chosen = this.instanceNode(inst);
-      } else {
-        const backup = snapshotTables(inst);
-        chosen = this.assign(inst, prefer, false);
-        if (inst.variant === "group") chosen = this.instanceNode(inst);
-        if (chosen !== prefer) {
-          chosen = undefined;
-          restoreTables(inst, backup);
+      let reserved = 0;
+      while (reserved < available) {
+        chosen = assignInstance(inst, current);
+        if (chosen === current) break;
+        restoreTables(inst, backup);
+        if (chosen === undefined) {
           this.unassign(inst);
           resetAssignFlags(inst);
+          break;
         }
+        reserved++;
+        this.unassign(inst);
+        resetAssignFlags(inst);
+        chosen = undefined;
       }
-      if (chosen !== undefined) counts.set(chosen.name, (counts.get(chosen.name) ?? 0) + 1);
-      return chosen !== undefined;
+      counts = original;
+      if (chosen === undefined) return false;
+      counts.set(chosen.name, (counts.get(chosen.name) ?? 0) + 1);
+      return true;
     };
     for (const inst of instances) {
       if (assigned >= maxTotal) break;
@@ -614,8 +739,7 @@ export class Assigner {
       const current = preferredNode(inst);
       if (current === undefined || !isAvailable(current)) continue;
       if ((counts.get(current.name) ?? 0) >= optimal) continue;
-      if ((clone.allowed.get(current.name) ?? MINUS_INFINITY) < 0) continue;
-      if (assignInstance(inst, current)) assigned++;
+      if (assignEarly(inst, current, maxTotal - assigned)) assigned++;
     }
     for (const inst of instances) {
       if (!inst.unassigned) continue;
@@ -625,7 +749,7 @@ export class Assigner {
         this.assign(inst, undefined, true);
         continue;
       }
-      if (assignInstance(inst, undefined)) assigned++;
+      if (assignInstance(inst, undefined) !== undefined) assigned++;
     }
   }
 }
@@ -693,6 +817,7 @@ function cmpInstance(a: WRsc, b: WRsc): number {
   const ra = roleRank(a.variant === "primitive" ? a.role : (a.children[0]?.role ?? "Stopped"));
   const rb = roleRank(b.variant === "primitive" ? b.role : (b.children[0]?.role ?? "Stopped"));
   if (ra !== rb) return rb - ra;
+  if (na === 0 && nb === 0) return 0;
   return a.instance - b.instance;
 }
 
@@ -703,18 +828,27 @@ export function effectiveNextRole(r: WRsc): Role {
 }
 
 function utilizationOf(rsc: WRsc): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const [k, v] of rsc.meta) if (k.startsWith("#util:")) out.set(k.slice(6), Number(v));
-  return out;
+  return rsc.utilization;
 }
 
+/** pcmk__compare_node_capacities: negative when `a` has more free capacity than `b`. */
 function compareCapacity(a: WNode, b: WNode): number {
-  let aWins = 0;
-  let bWins = 0;
+  let result = 0;
   for (const [k, v] of a.remaining) {
     const w = b.remaining.get(k) ?? 0;
-    if (v > w) aWins++;
-    else if (v < w) bWins++;
+    if (v > w) result--;
+    else if (v < w) result++;
   }
-  return aWins > bWins ? -1 : bWins > aWins ? 1 : 0;
+  for (const [k, w] of b.remaining) {
+    if (a.remaining.has(k)) continue;
+    if (w > 0) result++;
+    else if (w < 0) result--;
+  }
+  return result;
+}
+
+/** Whether a node has room for `needed` in every capacity it defines (undefined ones are unlimited). */
+function hasCapacity(node: WNode, needed: Map<string, number>): boolean {
+  for (const [k, remaining] of node.remaining) if ((needed.get(k) ?? 0) > remaining) return false;
+  return true;
 }

@@ -47,6 +47,7 @@ function resolveTargets(ws: WorkingSet, cib: CibModel, c: LocationConstraint): W
     }
     const r = topLevelOrMember(ws, id);
     if (r !== undefined) out.push(r);
+    else for (const t of ws.byTemplate.get(id) ?? []) out.push(t);
   };
   if (c.rsc !== undefined) add(c.rsc);
   if (c.rscPattern !== undefined) {
@@ -192,14 +193,24 @@ export function unpackColocations(ws: WorkingSet, cib: CibModel): void {
   }
   for (const c of cib.constraints) {
     if (c.kind !== "colocation") continue;
-    unpackColocation(ws, c);
+    unpackColocation(ws, cib, c);
   }
 }
 
-function unpackColocation(ws: WorkingSet, c: ColocationConstraint): void {
+/** Resources an id names in a constraint: a resource, or every resource of a tag or template. */
+export function resolveRefs(ws: WorkingSet, cib: CibModel, id: string): WRsc[] {
+  const r = topLevelOrMember(ws, id);
+  if (r !== undefined) return [r];
+  const tag = cib.tags.find((t) => t.id === id);
+  if (tag !== undefined) return tag.refs.flatMap((ref) => (ref === id ? [] : resolveRefs(ws, cib, ref)));
+  return ws.byTemplate.get(id) ?? [];
+}
+
+function unpackColocation(ws: WorkingSet, cib: CibModel, c: ColocationConstraint): void {
   const nodeAttribute = c.nodeAttribute ?? "#uname";
   const influenceOf = (r: WRsc): boolean => c.influence ?? (r.meta.get("critical") === undefined || r.meta.get("critical") === "true");
-  const make = (dep: WRsc, prim: WRsc, score: number, depRole?: string, primRole?: string): void =>
+  const make = (dep: WRsc, prim: WRsc, score: number, depRole?: string, primRole?: string): void => {
+    if (dep === prim) return;
     newColocation(ws, {
       id: c.id,
       dependent: dep,
@@ -210,29 +221,34 @@ function unpackColocation(ws: WorkingSet, c: ColocationConstraint): void {
       nodeAttribute,
       influence: influenceOf(dep),
     });
+  };
   if (c.sets.length === 0) {
     if (c.rsc === undefined || c.withRsc === undefined) return;
-    const dep = topLevelOrMember(ws, c.rsc);
-    const prim = topLevelOrMember(ws, c.withRsc);
-    if (dep === undefined || prim === undefined || dep === prim) return;
-    make(dep, prim, c.score, c.rscRole, c.withRscRole);
+    // A tag or template stands for an unordered set of its resources. Between two such
+    // sets the corpus shows no effect (template-coloc-3); only one-to-many is applied.
+    const deps = resolveRefs(ws, cib, c.rsc);
+    const prims = resolveRefs(ws, cib, c.withRsc);
+    if (deps.length > 1 && prims.length > 1) return;
+    for (const dep of deps) for (const prim of prims) make(dep, prim, c.score, c.rscRole, c.withRscRole);
     return;
   }
   // Resource sets: within a sequential set each member is colocated with the previous one;
-  // between sets, members of a later set with the previous set's members.
-  let previous: WRsc[] | undefined;
+  // between two sets, the first member of the earlier set with the last member of the later
+  // one (all members of a non-sequential side).
+  let previous: { members: WRsc[]; sequential: boolean; role: string | undefined } | undefined;
   for (const s of c.sets) {
     const score = s.score ?? c.score;
-    const members = s.resources.map((id) => topLevelOrMember(ws, id)).filter((r): r is WRsc => r !== undefined);
-    if (s.sequential !== false) {
+    const members = s.resources.flatMap((id) => resolveRefs(ws, cib, id));
+    const sequential = s.sequential !== false;
+    if (sequential) {
       for (let i = 1; i < members.length; i++) make(members[i] as WRsc, members[i - 1] as WRsc, score, s.role, s.role);
     }
-    if (previous !== undefined && previous.length > 0) {
-      const prim = previous[previous.length - 1] as WRsc;
-      const dep = members[0];
-      if (dep !== undefined) make(dep, prim, c.score, s.role, undefined);
+    if (previous !== undefined) {
+      const deps = previous.sequential ? previous.members.slice(0, 1) : previous.members;
+      const prims = sequential ? members.slice(-1) : members;
+      for (const d of deps) for (const p of prims) make(d, p, c.score, previous.role, s.role);
     }
-    previous = members;
+    previous = { members, sequential, role: s.role };
   }
 }
 

@@ -91,6 +91,8 @@ export interface WRsc {
   agent: string;
   className: string;
   meta: Map<string, string>;
+  /** Utilization this primitive needs on its node (placement strategies). */
+  utilization: Map<string, number>;
   priority: number;
   stickiness: number;
   migrationThreshold: number;
@@ -103,6 +105,8 @@ export interface WRsc {
   /** target-role as configured (undefined = no limit). */
   targetRole: Role | undefined;
   // clones
+  /** Configured id of a clone's child (primitive or group). */
+  childId?: string;
   unique: boolean;
   promotable: boolean;
   cloneMax: number;
@@ -124,11 +128,17 @@ export interface WRsc {
   runningOn: WNode[];
   failed: boolean;
   failureIgnored: boolean;
+  /** Failed with on-fail=demote: demote in place instead of recovering. */
+  demoteOnFail: boolean;
   blocked: boolean;
   orphan: boolean;
   notInstalled: boolean;
+  /** The id the status section knows this resource by ("rsc:1" for an anonymous instance). */
+  historyId?: string;
   /** Pending operation in flight ("start", "stop", …). */
   pendingTask: string | undefined;
+  /** Nodes with an in-flight start (its record outlives a simulated stop). */
+  pendingStartOn: Set<string>;
   /** Nodes where history says this resource's state is known (no probe needed). */
   knownOn: Set<string>;
   /** Nodes where a failed stop left the resource in an unknown state. */
@@ -184,6 +194,8 @@ export interface WorkingSet {
   /** All primitives (instances included), unpack order. */
   primitives: WRsc[];
   colocations: Colocation[];
+  /** Primitives created from each resource template (constraints may name a template). */
+  byTemplate: Map<string, WRsc[]>;
   /** Clone of each configured child primitive id (also for clones with no instance). */
   cloneByChildId: Map<string, WRsc>;
   /** History entries for resources no longer configured. */

@@ -84,7 +84,10 @@ function evaluateExpression(c: Extract<RuleCondition, { kind: "expression" }>, c
   let type = (c.type ?? "").toLowerCase();
   if (type === "") {
     // Pacemaker guesses integer comparisons when both sides look numeric for lt/gt.
-    type = op === "eq" || op === "ne" ? "string" : /^[+-]?\d+$/.test(expected) && /^[+-]?\d+$/.test(actual) ? "integer" : "string";
+    // No type: lt/gt compare numerically when the value looks like a number (a decimal
+    // point means a floating-point comparison), else as strings.
+    const numeric = /^[+-]?(\d+\.?\d*|\.\d+)$/;
+    type = op === "eq" || op === "ne" ? "string" : numeric.test(expected) ? (expected.includes(".") ? "number" : "integer") : "string";
   }
   let cmp: number;
   if (type === "integer" || type === "number") {

@@ -7,8 +7,8 @@ import { MINUS_INFINITY } from "../core/index.js";
 import { ActionPlan } from "./actions.js";
 import { Assigner } from "./assign.js";
 import { addLocation, addLocationRecursive, applyLocations, applySymmetricDefault, unpackColocations } from "./constraints.js";
-import { cloneOf, type Role, type WNode, type WorkingSet, type WRsc } from "./model.js";
-import { assignPromotion } from "./promotion.js";
+import { cloneOf, isAvailable, type Role, type WNode, type WorkingSet, type WRsc } from "./model.js";
+import { Promoter } from "./promotion.js";
 import type { Explanation, ScheduleInput, ScheduleResult, ScoreLine } from "./types.js";
 import { unpack } from "./unpack.js";
 import { buildView, byteCompare, currentState, type DisplayState } from "./views.js";
@@ -22,11 +22,12 @@ export function schedule(input: ScheduleInput): ScheduleResult {
   applyStickiness(ws);
   applyFailureThresholds(ws);
   unpackColocations(ws, input.cib);
+  sortForPlacementStrategy(ws);
 
   const scores = snapshotScoresLater(ws);
   const assigner = new Assigner(ws);
+  assigner.setPromoter(new Promoter(ws, assigner, promotedLocations));
   assigner.assignAll();
-  assignPromotion(ws, assigner, promotedLocations);
 
   const plan = new ActionPlan(ws);
   plan.createActions();
@@ -44,6 +45,48 @@ export function schedule(input: ScheduleInput): ScheduleResult {
     scores: scores(),
     explanation: explain(ws),
   };
+}
+
+/**
+ * With a placement strategy other than default, resources of equal priority are assigned
+ * in order of their score on their current node (inactive ones last), as Pacemaker's
+ * pcmk__sort_resources does.
+ */
+function tableOf(r: WRsc): Map<string, number> {
+  let p: WRsc | undefined = r;
+  while (p !== undefined && p.variant !== "primitive") p = p.children[0];
+  return p?.allowed ?? new Map<string, number>();
+}
+
+function sortForPlacementStrategy(ws: WorkingSet): void {
+  if (ws.options.placementStrategy === "default") return;
+  const scoreHere = (r: WRsc): number => {
+    const p = r.variant === "primitive" ? r : r.variant === "group" ? r.children[0] : r.children[0]?.variant === "group" ? r.children[0].children[0] : r.children[0];
+    const n = p?.runningOn[0];
+    if (p === undefined || n === undefined) return Number.NEGATIVE_INFINITY;
+    return (r.variant === "clone" ? r.allowed : p.allowed).get(n.name) ?? Number.NEGATIVE_INFINITY;
+  };
+  const score = new Map(ws.resources.map((r) => [r, scoreHere(r)]));
+  ws.resources.sort((a, b) => {
+    if (a.priority !== b.priority) return b.priority - a.priority;
+    const sa = score.get(a) ?? 0;
+    const sb = score.get(b) ?? 0;
+    if (sa !== sb) return sb > sa ? 1 : -1;
+    // Then node by node, in the first resource's order of preference, higher score first.
+    const ta = tableOf(a);
+    const tb = tableOf(b);
+    const order = [...ws.nodes].sort((x, y) => {
+      const vx = isAvailable(x) ? (ta.get(x.name) ?? MINUS_INFINITY) : MINUS_INFINITY;
+      const vy = isAvailable(y) ? (ta.get(y.name) ?? MINUS_INFINITY) : MINUS_INFINITY;
+      return vy - vx || byteCompare(x.name, y.name);
+    });
+    for (const n of order) {
+      const xa = ta.get(n.name) ?? MINUS_INFINITY;
+      const xb = tb.get(n.name) ?? MINUS_INFINITY;
+      if (xa !== xb) return xb - xa;
+    }
+    return a.seq - b.seq;
+  });
 }
 
 /** Stickiness on the single current node of a managed, active primitive. */
@@ -79,7 +122,7 @@ export function failcount(ws: WorkingSet, p: WRsc, node: WNode): number {
 
 function applyFailureThresholds(ws: WorkingSet): void {
   for (const p of ws.primitives) {
-    if (p.migrationThreshold <= 0) continue;
+    if (p.migrationThreshold <= 0 || p.failureIgnored) continue;
     for (const node of ws.nodes) {
       const fc = failcount(ws, p, node);
       if (fc <= 0 || fc < p.migrationThreshold) continue;
@@ -129,6 +172,15 @@ function revisedStateOf(ws: WorkingSet, plan: ActionPlan): (p: WRsc) => DisplayS
         if (pa.demote !== undefined && !pa.demote.optional && pa.demote.runnable) role = "Unpromoted";
         if (pa.promote !== undefined && !pa.promote.optional && pa.promote.runnable && nodes.includes(pa.promote.node as WNode)) role = "Promoted";
         if (role === "Started" && p.parent !== undefined && (cloneOf(p)?.promotable ?? false)) role = "Unpromoted";
+      }
+      // A pending start's record (call-id -1) sorts after anything simulated, so the
+      // revised state still shows the resource active there (as crm_simulate does).
+      for (const name of p.pendingStartOn) {
+        const n = ws.nodeByName.get(name);
+        if (n !== undefined && !nodes.includes(n)) {
+          nodes = [...nodes, n];
+          if (role === "Stopped") role = "Started";
+        }
       }
       state = { role, nodes, failed };
     }

@@ -71,6 +71,8 @@ export interface CloneView {
   /** Anonymous clones: the nodes crm_mon lists as "Stopped: [ … ]". */
   stoppedNodes: string[];
   flags: string[];
+  /** Configured id of the clone's child (primitive or group), for "Clone Set: id [child]". */
+  child?: string;
 }
 
 export interface SummaryAction {

@@ -110,6 +110,7 @@ function unpackNodes(cib: CibModel, options: Options, nowSec: number): WNode[] {
     attrs.set("#uname", n.uname);
     attrs.set("#id", n.id);
     attrs.set("#kind", "cluster");
+    attrs.set("#is_dc", cib.cib["dc-uuid"] === n.id ? "true" : "false");
     const baseCtx: RuleContext = { nodeAttrs: attrs, nowSec };
     for (const [k, v] of effectiveAttributes(n.attributes, ruleHolds(baseCtx))) attrs.set(k, v);
     if (state !== undefined) for (const [k, v] of effectiveAttributes(state.transient, ruleHolds(baseCtx))) attrs.set(k, v);
@@ -135,7 +136,8 @@ function unpackNodes(cib: CibModel, options: Options, nowSec: number): WNode[] {
       index,
       online,
       standby: isTrue(attrs.get("standby")),
-      maintenance: isTrue(attrs.get("maintenance")) || options.maintenanceMode,
+      // Cluster-wide maintenance-mode makes resources unmanaged; nodes stay online.
+      maintenance: isTrue(attrs.get("maintenance")),
       shutdown: online && shutdownAttr !== undefined && shutdownAttr !== "0",
       unclean,
       pending,
@@ -181,6 +183,7 @@ function newRsc(b: Builder, id: string, baseId: string, variant: Variant, parent
     agent: "",
     className: "",
     meta,
+    utilization: new Map(),
     priority: intOf(meta.get("priority"), 0),
     stickiness: stickinessText === undefined ? cloneDefault : intOf(stickinessText, 0),
     migrationThreshold: intOf(meta.get("migration-threshold"), INFINITY),
@@ -209,10 +212,12 @@ function newRsc(b: Builder, id: string, baseId: string, variant: Variant, parent
     runningOn: [],
     failed: false,
     failureIgnored: false,
+    demoteOnFail: false,
     blocked: false,
     orphan: false,
     notInstalled: false,
     pendingTask: undefined,
+    pendingStartOn: new Set(),
     knownOn: new Set(),
     stopFailedOn: new Set(),
     history: new Map(),
@@ -239,6 +244,12 @@ function buildPrimitive(b: Builder, p: Primitive, parent: WRsc | undefined, suff
   const r = newRsc(b, p.id + suffix, p.id, "primitive", parent, meta);
   r.agent = p.provider === undefined ? `${p.class}:${p.type}` : `${p.class}:${p.provider}:${p.type}`;
   r.className = p.class;
+  if (p.template !== undefined && parent === undefined) {
+    const list = b.ws.byTemplate.get(p.template) ?? [];
+    list.push(r);
+    b.ws.byTemplate.set(p.template, list);
+  }
+  for (const [k, v] of effectiveAttributes(p.utilization, ruleHolds({ nodeAttrs: undefined, nowSec: b.nowSec }))) r.utilization.set(k, parseScoreLenient(v));
   return r;
 }
 
@@ -255,6 +266,7 @@ function buildClone(b: Builder, c: Clone): WRsc {
   const meta = metaOf(b, c.meta, undefined);
   const r = newRsc(b, c.id, c.id, "clone", undefined, meta);
   r.promotable = c.promotable || isTrue(meta.get("promotable"));
+  r.childId = c.child.id;
   r.cloneMax = intOf(meta.get("clone-max"), b.ws.nodes.length);
   r.cloneNodeMax = intOf(meta.get("clone-node-max"), 1);
   const uniqueText = meta.get("globally-unique");
@@ -293,6 +305,8 @@ interface OpOutcome {
   onFail: string;
   failureIgnored: boolean;
   notInstalled: boolean;
+  hardError: boolean;
+  fatalError: boolean;
   pending: string | undefined;
   stopFailed: boolean;
   known: boolean;
@@ -322,15 +336,24 @@ function expectedRc(op: LrmRscOp, isProbe: boolean): number {
   return isProbe ? 7 : 0;
 }
 
+/** An operation's interval in ms, also for ISO 8601 durations ("P30S", "PT1M"). */
+function opIntervalMs(o: { interval: string; intervalMs: number }): number {
+  if (o.intervalMs !== 0 || !/^P/i.test(o.interval)) return o.intervalMs;
+  const m = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T?(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/i.exec(o.interval.trim());
+  if (m === null) return 0;
+  const n = (i: number): number => Number(m[i] ?? 0);
+  return ((((n(1) * 365 + n(2) * 30 + n(3) * 7 + n(4)) * 24 + n(5)) * 60 + n(6)) * 60 + n(7)) * 1000;
+}
+
 function configuredOnFail(prim: Primitive | undefined, task: string, intervalMs: number, options: Options): string {
-  const op = prim?.operations.find((o) => o.name === task && o.intervalMs === intervalMs);
+  const op = prim?.operations.find((o) => o.name === task && opIntervalMs(o) === intervalMs);
   const v = op?.onFail;
   if (v !== undefined) return v;
   if (task === "stop") return options.stonithEnabled && options.haveFencing ? "fence" : "block";
   return "restart";
 }
 
-function unpackOps(rsc: WRsc, prim: Primitive | undefined, ops: LrmRscOp[], options: Options): OpOutcome {
+function unpackOps(rsc: WRsc, prim: Primitive | undefined, ops: LrmRscOp[], options: Options, nowSec: number): OpOutcome {
   const sorted = ops
     .map((op, i) => ({ op, i }))
     .sort((a, b) => {
@@ -346,6 +369,8 @@ function unpackOps(rsc: WRsc, prim: Primitive | undefined, ops: LrmRscOp[], opti
     onFail: "ignore",
     failureIgnored: false,
     notInstalled: false,
+    hardError: false,
+    fatalError: false,
     pending: undefined,
     stopFailed: false,
     known: false,
@@ -373,7 +398,8 @@ function unpackOps(rsc: WRsc, prim: Primitive | undefined, ops: LrmRscOp[], opti
     if (op.opStatus === 1) continue; // cancelled
     out.known = true;
     const expected = expectedRc(op, isProbe);
-    const rc = op.rcCode;
+    // OCF "degraded" results count as success (190: running, 191: running promoted).
+    const rc = op.rcCode === 190 ? 0 : op.rcCode === 191 ? 8 : op.rcCode;
     const key = `${task}_${op.intervalMs}`;
     // Old CIBs record unexpected results as op-status 4 (error); the rc decides, as Pacemaker remaps.
     let failed = op.opStatus !== 0 && op.opStatus !== 4;
@@ -422,9 +448,14 @@ function unpackOps(rsc: WRsc, prim: Primitive | undefined, ops: LrmRscOp[], opti
       }
       continue;
     }
-    // A failure.
-    const onFail = configuredOnFail(prim, task, op.intervalMs, options);
-    if (onFail === "ignore") {
+    // A failure. Failures older than failure-timeout have expired and no longer count.
+    const changed = op.lastRcChange ?? op.lastRun;
+    if (rsc.failureTimeoutSec > 0 && changed !== undefined && changed + rsc.failureTimeoutSec <= nowSec) continue;
+    const hard = op.opStatus === 5 || op.opStatus === 6 || op.opStatus === 7;
+    const configured = configuredOnFail(prim, task, op.intervalMs, options);
+    const onFail = hard && configured === "ignore" ? "restart" : configured;
+    // Hard errors (not installed, bad configuration…) cannot be ignored.
+    if (onFail === "ignore" && !hard) {
       out.failureIgnored = true;
       if (task === "stop") out.role = "Stopped";
       else if (rc === 8 || rc === 9) out.role = "Promoted";
@@ -433,6 +464,9 @@ function unpackOps(rsc: WRsc, prim: Primitive | undefined, ops: LrmRscOp[], opti
     }
     lastFailureKey = key;
     if ((ON_FAIL_RANK[onFail] ?? 2) > (ON_FAIL_RANK[out.onFail] ?? 0)) out.onFail = onFail;
+    // Hard errors ban the resource from this node, fatal ones from every node.
+    if (rc === 6 || op.opStatus === 6) out.fatalError = true;
+    else if (rc === 2 || rc === 4 || rc === 5 || op.opStatus === 5 || op.opStatus === 7) out.hardError = true;
     if (rc === 5 || op.opStatus === 7) {
       out.notInstalled = true;
       if (isProbe) {
@@ -510,7 +544,7 @@ function unpackStatus(b: Builder, cib: CibModel, cloneConfigs: Map<string, Clone
     const node = ws.nodeById.get(state.id) ?? (state.uname === undefined ? undefined : ws.nodeByName.get(state.uname));
     if (node === undefined) continue;
     if (node.online) online.push({ node, state });
-    else if (node.unclean) other.push({ node, state });
+    else if (node.unclean || node.maintenance) other.push({ node, state });
   }
   for (const { node, state } of [...online, ...other]) {
     for (const lrm of state.lrm) unpackLrmResource(b, node, lrm, prims, cloneConfigs);
@@ -552,18 +586,26 @@ function unpackLrmResource(b: Builder, node: WNode, lrm: LrmResource, prims: Map
       ws.orphans.push(rsc);
     }
   }
-  const outcome = unpackOps(rsc, prims.get(rsc.baseId), lrm.ops, ws.options);
+  const outcome = unpackOps(rsc, prims.get(rsc.baseId), lrm.ops, ws.options, ws.nowSec);
   if (outcome.known) rsc.knownOn.add(node.name);
   if (outcome.notInstalled) rsc.notInstalled = true;
   if (outcome.failureIgnored) rsc.failureIgnored = true;
   if (outcome.pending !== undefined) rsc.pendingTask = outcome.pending;
+  if (outcome.pending === "start") rsc.pendingStartOn.add(node.name);
   const active = outcome.role !== "Stopped" && outcome.role !== "Unknown";
   if (outcome.stopFailed && active) rsc.stopFailedOn.add(node.name);
+  // The history id where it is active names its promotion score attribute.
+  if (active) rsc.historyId = lrm.id;
   if (active) {
     if (!rsc.runningOn.includes(node)) rsc.runningOn.push(node);
     if (roleRank(outcome.role) > roleRank(rsc.role)) rsc.role = outcome.role;
     switch (outcome.onFail) {
       case "ignore":
+        break;
+      case "demote":
+        // on-fail=demote: a failed promoted instance is demoted, not recovered.
+        rsc.failed = true;
+        rsc.demoteOnFail = true;
         break;
       case "block":
         rsc.failed = true;
@@ -594,7 +636,8 @@ function unpackLrmResource(b: Builder, node: WNode, lrm: LrmResource, prims: Map
         break;
     }
   }
-  if (outcome.notInstalled && !active) ws.bans.push({ rsc, node, source: "not installed" });
+  if (outcome.fatalError) for (const n of ws.nodes) ws.bans.push({ rsc, node: n, source: "fatal error" });
+  else if (outcome.hardError) ws.bans.push({ rsc, node, source: outcome.notInstalled ? "not installed" : "hard error" });
 }
 
 export function unpack(cib: CibModel, nowSec: number): WorkingSet {
@@ -612,6 +655,7 @@ export function unpack(cib: CibModel, nowSec: number): WorkingSet {
     primitives: [],
     colocations: [],
     cloneByChildId: new Map(),
+    byTemplate: new Map(),
     orphans: [],
     bans: [],
   };
@@ -648,6 +692,24 @@ export function unpack(cib: CibModel, nowSec: number): WorkingSet {
   }
   unpackStatus(b, cib, cloneConfigs);
   for (const o of ws.orphans) ws.resourcesInOrder.push(o);
+  // Resources active on a node in maintenance are left alone there.
+  for (const p of ws.primitives) {
+    if (p.runningOn.some((n) => n.maintenance)) {
+      p.managed = false;
+      p.maintenance = true;
+    }
+  }
+  // multiple-active: what to do with a primitive found active on several nodes.
+  for (const p of ws.primitives) {
+    if (p.runningOn.length <= 1) continue;
+    if (p.multipleActive === "block") {
+      p.managed = false;
+      p.blocked = true;
+    } else if (p.multipleActive === "stop_only") {
+      p.nextRole = "Stopped";
+      p.nextRoleReason = "multiple-active=stop_only";
+    }
+  }
   // Roles of groups and clones summarize their children.
   for (const r of ws.resourcesInOrder) summarizeRole(r);
   ws.resources = [...ws.resourcesInOrder].sort((a, b2) => b2.priority - a.priority || a.seq - b2.seq);

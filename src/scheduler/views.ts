@@ -77,7 +77,9 @@ function cloneView(rsc: WRsc, ws: WorkingSet, state: StateOf): CloneView {
   const flags: string[] = [];
   if (rsc.targetRole === "Stopped") flags.push("disabled");
   if (!rsc.managed) flags.push("unmanaged");
-  return { kind: "clone", id: rsc.id, unique: rsc.unique, promotable: rsc.promotable, instances, stoppedNodes, flags };
+  const view: CloneView = { kind: "clone", id: rsc.id, unique: rsc.unique, promotable: rsc.promotable, instances, stoppedNodes, flags };
+  if (rsc.childId !== undefined) view.child = rsc.childId;
+  return view;
 }
 
 export function byteCompare(a: string, b: string): number {
@@ -97,6 +99,8 @@ export function buildView(ws: WorkingSet, state: StateOf): ClusterView {
   for (const r of ws.resourcesInOrder) {
     switch (r.variant) {
       case "primitive":
+        // A stopped orphan is no longer shown.
+        if (r.orphan && state(r).nodes.length === 0) break;
         resources.push(primitiveView(r, state));
         break;
       case "group":

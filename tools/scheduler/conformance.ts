@@ -140,14 +140,8 @@ export function runCase(corpus: string, name: string, tier: number, schedule: Sc
   return result;
 }
 
-export function runConformance(
-  corpus: string,
-  schedule: ScheduleFn,
-  wallClockSec: number,
-  filter: (name: string, tier: number) => boolean = () => true,
-): ConformanceReport {
-  const cases = corpusCaseList(corpus).filter((c) => filter(c.name, c.tier));
-  const results = cases.map((c) => runCase(corpus, c.name, c.tier, schedule, wallClockSec));
+/** Per tier counts of a list of case results. */
+export function reportOf(corpus: string, results: CaseResult[]): ConformanceReport {
   const tiers: TierSummary[] = [1, 2, 3, 4].map((tier) => {
     const rs = results.filter((r) => r.tier === tier);
     return {
@@ -161,6 +155,17 @@ export function runConformance(
     };
   });
   return { corpus, tiers, cases: results };
+}
+
+export function runConformance(
+  corpus: string,
+  schedule: ScheduleFn,
+  wallClockSec: number,
+  filter: (name: string, tier: number) => boolean = () => true,
+): ConformanceReport {
+  const cases = corpusCaseList(corpus).filter((c) => filter(c.name, c.tier));
+  const results = cases.map((c) => runCase(corpus, c.name, c.tier, schedule, wallClockSec));
+  return reportOf(corpus, results);
 }
 
 export function passingOf(report: ConformanceReport): PassingList {

@@ -1,5 +1,6 @@
 /**
- * `npm run differential -- [--count N] [--seed S] [--jobs J] [--save DIR] [--json FILE]`:
+ * `npm run differential -- [--count N] [--seed S] [--jobs J] [--save DIR] [--json FILE]`
+ * or `npm run differential -- --minimize SEED [--save DIR]` (shrink one mismatch):
  * compares schedule() with Debian's crm_simulate on N seeded random CIBs, prints the
  * identical-placement-and-actions percentage and saves each mismatching CIB (with the two
  * results) to DIR (default dist/differential-mismatches).
@@ -8,7 +9,29 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { schedule } from "../../src/scheduler/index.js";
-import { formatDifferential, runDifferential, summarize } from "./index.js";
+import { generateDifferentialCib } from "../../src/scheduler/testing/index.js";
+import { formatDifferential, minimize, runDifferential, summarize } from "./index.js";
+
+/** `--minimize SEED`: shrink one mismatching seed's CIB and save it as a golden case. */
+async function minimizeSeed(seed: number, save: string): Promise<number> {
+  const xml = generateDifferentialCib(seed);
+  const result = await minimize(xml, oracleScript(), schedule);
+  if (result === undefined) {
+    process.stdout.write(`seed ${seed}: tandem and crm_simulate agree (or crm_simulate fails); nothing to minimize\n`);
+    return 0;
+  }
+  mkdirSync(save, { recursive: true });
+  const base = join(save, `seed-${seed}.min`);
+  writeFileSync(`${base}.xml`, result.xml);
+  writeFileSync(`${base}.expected.json`, JSON.stringify(result.oracle, null, 1) + "\n");
+  writeFileSync(`${base}.txt`, result.diffs.join("\n") + "\n");
+  process.stdout.write(
+    `seed ${seed}: ${xml.length} -> ${result.xml.length} bytes after ${result.removed} removals in ${result.trials} trials; still differs:\n` +
+      result.diffs.map((d) => `  ${d}`).join("\n") +
+      `\nsaved ${base}.xml, .expected.json (crm_simulate's result), .txt\n`,
+  );
+  return 0;
+}
 
 function oracleScript(): string {
   const candidates = [process.env["TANDEM_CORPUS"], resolve(process.cwd(), "../shared/pacemaker-scheduler-corpus"), "/work/shared/pacemaker-scheduler-corpus"];
@@ -22,6 +45,7 @@ async function main(argv: string[]): Promise<number> {
   let jobs = 2;
   let save = "dist/differential-mismatches";
   let json = "dist/differential-result.json";
+  let minimizeSeedArg: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const v = (): string => {
@@ -34,6 +58,7 @@ async function main(argv: string[]): Promise<number> {
     else if (a === "--jobs") jobs = Number.parseInt(v(), 10);
     else if (a === "--save") save = v();
     else if (a === "--json") json = v();
+    else if (a === "--minimize") minimizeSeedArg = Number.parseInt(v(), 10);
     else {
       process.stderr.write(`differential: unknown argument '${a}'\n`);
       return 2;
@@ -43,6 +68,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write("differential: --count and --jobs must be positive, --seed a number\n");
     return 2;
   }
+  if (minimizeSeedArg !== undefined) return minimizeSeed(minimizeSeedArg, save);
   const started = performance.now();
   let done = 0;
   const results = await runDifferential({

@@ -1,6 +1,8 @@
 export {
   runConformance,
+  reportOf,
   runCase,
+  comparableSummary,
   corpusCaseList,
   passingOf,
   regressions,
@@ -19,3 +21,4 @@ export {
   type DifferentialSummary,
   type DifferentialOptions,
 } from "./differential.js";
+export { minimize, type MinimizeResult } from "./minimize.js";

@@ -151,6 +151,8 @@ function compareKeys(a: RscKey, b: RscKey): number {
 
 interface LocationEntry {
   id: string;
+  /** "Resource: X" or "Resource pattern: P" (what the by-node view prints). */
+  label: string;
   node: string;
   score: string;
   role: string;
@@ -166,17 +168,21 @@ function isPositive(score: string): boolean {
 
 export interface ListingOptions {
   full: boolean;
+  /** `location config nodes [NODE…]`: group by node instead of by resource. */
+  byNode?: boolean;
+  /** Only these nodes (by-node view) or resources (`resource` or `regexp` %-typed, by-resource view). */
+  only?: readonly string[];
   /** Show constraints whose rules have expired (--all). */
   all: boolean;
   /** Seconds since the epoch, for rule expiry. */
   nowSec: number;
 }
 
-function entryLines(label: string, entries: readonly LocationEntry[] | undefined, full: boolean): string[] {
+function entryLines(label: string, entries: readonly LocationEntry[] | undefined, full: boolean, byNode = false): string[] {
   const lines: string[] = [];
   for (const e of entries ?? []) {
-    if (e.node === "") continue;
-    const parts = [`      Node: ${e.node}`, `(score:${e.score})`];
+    if (!byNode && e.node === "") continue;
+    const parts = [byNode ? `      ${e.label}` : `      Node: ${e.node}`, `(score:${e.score})`];
     if (e.role !== "") parts.push(`(role:${primaryRole(e.role)})`);
     if (e.discovery !== "") parts.push(`(resource-discovery=${e.discovery})`);
     if (full) parts.push(`(id:${e.id})`);
@@ -241,6 +247,7 @@ export function locationLines(doc: CibDocument, opts: ListingOptions): string[] 
     if (score === "") score = "0";
     const entry: LocationEntry = {
       id,
+      label: key.label,
       node: getAttr(loc, "node") ?? "",
       score,
       role: primaryRole(capitalize(getAttr(loc, "role") ?? "")),
@@ -251,8 +258,35 @@ export function locationLines(doc: CibDocument, opts: ListingOptions): string[] 
     list.push(entry);
     target.set(k, list);
   }
+  if (opts.byNode === true) {
+    const byNode = (source: Map<string, LocationEntry[]>): Map<string, LocationEntry[]> => {
+      const out = new Map<string, LocationEntry[]>();
+      for (const entries of source.values()) for (const e of entries) out.set(e.node, [...(out.get(e.node) ?? []), e]);
+      return out;
+    };
+    const nodeOn = byNode(on);
+    const nodeOff = byNode(off);
+    const nodes = [...new Set([...nodeOn.keys(), ...nodeOff.keys()])].sort();
+    for (const node of nodes) {
+      if (opts.only !== undefined && opts.only.length > 0 && !opts.only.includes(node)) continue;
+      lines.push(`  Node: ${node}`);
+      lines.push(...entryLines("    Allowed to run:", nodeOn.get(node), opts.full, true));
+      lines.push(...entryLines("    Not allowed to run:", nodeOff.get(node), opts.full, true));
+    }
+    for (const key of [...keys.values()].sort(compareKeys)) {
+      const block = ruleBlock(rules.get(keyOf(key)) ?? [], constraintById, opts);
+      if ((rules.get(keyOf(key)) ?? []).length > 0) lines.push(`  ${key.label}`, ...block);
+    }
+    return lines;
+  }
+  const wanted = (opts.only ?? []).map((w) => {
+    const pct = w.indexOf("%");
+    const type = pct < 0 || w.slice(0, pct) === "" || w.slice(0, pct) === "resource" ? "resource" : w.slice(0, pct);
+    return `${type}\u0000${pct < 0 ? w : w.slice(pct + 1)}`;
+  });
   for (const key of [...keys.values()].sort(compareKeys)) {
     const k = keyOf(key);
+    if (wanted.length > 0 && !wanted.includes(k)) continue;
     const rscLines = [`  ${key.label}`];
     rscLines.push(...entryLines("    Enabled on:", on.get(k), opts.full));
     rscLines.push(...entryLines("    Disabled on:", off.get(k), opts.full));
@@ -264,11 +298,12 @@ export function locationLines(doc: CibDocument, opts: ListingOptions): string[] 
 
 // ---- order, colocation, ticket ----
 
-function setsPlain(c: XmlElement, withId: boolean): string {
+/** A constraint with resource sets, as pcs lists it (`set A B opt=v (id:…) … setoptions …`). */
+export function setsPlain(c: XmlElement, withId: boolean): string {
   const parts: string[] = [];
   for (const set of childElements(c, "resource_set")) {
     parts.push("set", ...childElements(set, "resource_ref").map((r) => getAttr(r, "id") ?? ""));
-    parts.push(...optionWords(set));
+    parts.push(...optionWords(set).map((w) => (w.startsWith("role=") ? `role=${primaryRole(capitalize(w.slice(5)))}` : w)));
     if (withId) parts.push(`(id:${getAttr(set, "id") ?? ""})`);
   }
   const opts = optionWords(c);

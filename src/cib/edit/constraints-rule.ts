@@ -4,7 +4,7 @@
  * words are options, the rest is the rule (rule-parse.ts).
  */
 
-import { appendChild, cloneDocument, element, getAttr, removeAttr, setAttr, type XmlElement } from "../../xml/index.js";
+import { appendChild, cloneDocument, element, getAttr, removeAttr, removeChild, setAttr, type XmlElement } from "../../xml/index.js";
 import { bumpEpoch, type CibDocument } from "../document.js";
 import { constraintTarget, constraintsSection, IdAllocator, sanitizeId, validateId } from "./lookup.js";
 import { error, type Report } from "./reports.js";
@@ -14,7 +14,10 @@ import { ruleLines } from "./constraints-listing.js";
 import { childElements } from "../../xml/index.js";
 
 export interface LocationRuleRequest {
+  /** The new constraint's resource; unused when `addTo` is given. */
   resource: ResourceSpec;
+  /** `constraint rule add ID …`: add the rule to this existing location constraint. */
+  addTo?: string;
   /** Everything after `rule`. */
   words: readonly string[];
   force: boolean;
@@ -63,13 +66,17 @@ export function addLocationRule(original: CibDocument, req: LocationRuleRequest)
   let index = 0;
   for (; index < req.words.length; index++) {
     const word = req.words[index] as string;
-    const name = OPTION_NAMES.find((n) => word.startsWith(`${n}=`));
+    const names = req.addTo === undefined ? OPTION_NAMES : OPTION_NAMES.slice(0, 4);
+    const name = names.find((n) => word.startsWith(`${n}=`));
     if (name === undefined) break;
     options.set(name, word.slice(name.length + 1));
   }
   const ruleWords = req.words.slice(index);
 
-  if (req.resource.type === "resource") {
+  if (req.addTo !== undefined) {
+    const target = childElements(constraintsSection(cloneDocument(original)), "rsc_location").some((c) => getAttr(c, "id") === req.addTo);
+    if (!target) return failed(original, [error("CIB_CONSTRAINT_NOT_FOUND", `Unable to find constraint: ${req.addTo}`)]);
+  } else if (req.resource.type === "resource") {
     const t = constraintTarget(original, req.resource.value, req.force);
     if (!t.ok) return failed(original, [t.report]);
   }
@@ -122,12 +129,17 @@ export function addLocationRule(original: CibDocument, req: LocationRuleRequest)
   }
   const ids = new IdAllocator(doc);
   const constraints = constraintsSection(doc);
-  const lc = element("rsc_location");
-  const discovery = options.get("resource-discovery");
-  if (discovery !== undefined && discovery !== "") setAttr(lc, "resource-discovery", discovery);
-  setAttr(lc, "id", constraintId !== undefined && constraintId !== "" ? ids.allocate(constraintId) : ids.allocate(sanitizeId(`location-${req.resource.value}`)));
-  setAttr(lc, req.resource.type === "resource" ? "rsc" : "rsc-pattern", req.resource.value);
-  appendChild(constraints, lc);
+  let lc: XmlElement;
+  const existing = childElements(constraints, "rsc_location").find((c) => req.addTo !== undefined && getAttr(c, "id") === req.addTo);
+  if (existing !== undefined) lc = existing;
+  else {
+    lc = element("rsc_location");
+    const discovery = options.get("resource-discovery");
+    if (discovery !== undefined && discovery !== "") setAttr(lc, "resource-discovery", discovery);
+    setAttr(lc, "id", constraintId !== undefined && constraintId !== "" ? ids.allocate(constraintId) : ids.allocate(sanitizeId(`location-${req.resource.value}`)));
+    setAttr(lc, req.resource.type === "resource" ? "rsc" : "rsc-pattern", req.resource.value);
+    appendChild(constraints, lc);
+  }
 
   let rule: XmlElement;
   try {
@@ -177,4 +189,29 @@ function allRules(c: XmlElement): XmlElement[] {
   const out: XmlElement[] = [];
   for (const r of childElements(c, "rule")) out.push(r, ...nestedRules(r));
   return out;
+}
+
+/**
+ * `constraint rule remove RULE_ID`: removes the rule, or the whole location constraint
+ * when the rule is its only child (pcs's notes say which).
+ */
+export function removeLocationRule(original: CibDocument, ruleId: string): ConstraintEdit {
+  const doc = cloneDocument(original);
+  const constraints = constraintsSection(doc);
+  for (const loc of childElements(constraints, "rsc_location")) {
+    for (const child of childElements(loc)) {
+      if (getAttr(child, "id") !== ruleId) continue;
+      let note: string;
+      if (childElements(loc).length > 1) {
+        removeChild(loc, child);
+        note = `Removing Rule: ${ruleId}`;
+      } else {
+        removeChild(constraints, loc);
+        note = `Removing Constraint: ${getAttr(loc, "id") ?? ""}`;
+      }
+      bumpEpoch(doc);
+      return { doc, reports: [], notes: [note] };
+    }
+  }
+  return failed(original, [error("CIB_CONSTRAINT_NOT_FOUND", `unable to find rule with id: ${ruleId}`)]);
 }

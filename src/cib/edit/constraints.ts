@@ -575,3 +575,48 @@ export function removeLocationById(original: CibDocument, id: string): Constrain
   bumpEpoch(doc);
   return { doc, reports: [], notes: [] };
 }
+
+export interface LocationAddRequest {
+  id: string;
+  resource: ResourceSpec;
+  node: string;
+  score: string;
+  /** name=value words after the score: only resource-discovery, unless forced. */
+  options: readonly string[];
+  force: boolean;
+}
+
+/** `constraint location add ID RESOURCE NODE SCORE [resource-discovery=…]` (pcs's location_add). */
+export function addLocationConstraint(original: CibDocument, req: LocationAddRequest): ConstraintEdit {
+  const pairs: [string, string][] = [];
+  for (const word of req.options) {
+    const eq = word.indexOf("=");
+    if (eq < 0) return failed(original, [error("CLI_USAGE", `bad option '${word}'`)]);
+    const name = word.slice(0, eq);
+    if (name !== "resource-discovery" && !req.force) return failed(original, [error("CIB_CONSTRAINT_INVALID_OPTION", `bad option '${name}', use --force to override`)]);
+    pairs.push([name, word.slice(eq + 1)]);
+  }
+  if (!isPcsScore(req.score)) return failed(original, [invalidScore(req.score)]);
+  const bad = validateId(req.id, "constraint id");
+  if (bad !== undefined) return failed(original, [bad]);
+  if (req.resource.type === "resource") {
+    const t = constraintTarget(original, req.resource.value, req.force);
+    if (!t.ok) return failed(original, [t.report]);
+  }
+  const doc = cloneDocument(original);
+  const constraints = constraintsSection(doc);
+  for (const c of childElements(constraints, "rsc_location")) {
+    const sameTarget =
+      getAttr(c, "node") === req.node &&
+      ((req.resource.type === "resource" && getAttr(c, "rsc") === req.resource.value) || (req.resource.type === "regexp" && getAttr(c, "rsc-pattern") === req.resource.value));
+    if (getAttr(c, "id") === req.id || sameTarget) removeChild(constraints, c);
+  }
+  const el = element("rsc_location", { id: req.id });
+  setAttr(el, req.resource.type === "resource" ? "rsc" : "rsc-pattern", req.resource.value);
+  setAttr(el, "node", req.node);
+  setAttr(el, "score", req.score);
+  for (const [n, v] of pairs) setAttr(el, n, v);
+  appendChild(constraints, el);
+  bumpEpoch(doc);
+  return { doc, reports: [], notes: [] };
+}

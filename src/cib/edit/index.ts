@@ -16,3 +16,4 @@ export * from "./rule-parse.js";
 export * from "./properties.js";
 export * from "./nodes.js";
 export * from "./stonith.js";
+export * from "./constraints-sets.js";

@@ -107,13 +107,14 @@ export function validateOperation(op: OperationOptions, allowedNames: readonly s
     const message = allowedNames.length === 0 ? invalidValueMessage(name, "operation name") : invalidValueMessage(name, "operation name", allowedNames);
     reports.push(forceable("RESOURCE_OP_INVALID_NAME", message, force));
   }
+  // Values are checked normalized (pcs capitalizes roles, lowercases flags) but reported as typed.
   const role = get(op, "role");
-  if (role !== undefined && !ROLES.includes(role)) reports.push(error("RESOURCE_OP_INVALID_VALUE", invalidValueMessage(role, "role", ROLES)));
+  if (role !== undefined && !ROLES.includes(normalize("role", role))) reports.push(error("RESOURCE_OP_INVALID_VALUE", invalidValueMessage(role, "role", ROLES)));
   const onFail = get(op, "on-fail");
-  if (onFail !== undefined && !ON_FAIL.includes(onFail)) reports.push(error("RESOURCE_OP_INVALID_VALUE", invalidValueMessage(onFail, "on-fail", ON_FAIL)));
+  if (onFail !== undefined && !ON_FAIL.includes(normalize("on-fail", onFail))) reports.push(error("RESOURCE_OP_INVALID_VALUE", invalidValueMessage(onFail, "on-fail", ON_FAIL)));
   for (const flag of ["record-pending", "enabled"]) {
     const v = get(op, flag);
-    if (v !== undefined && !BOOLEANS.includes(v)) reports.push(error("RESOURCE_OP_INVALID_VALUE", invalidValueMessage(v, flag, BOOLEANS)));
+    if (v !== undefined && !BOOLEANS.includes(normalize(flag, v))) reports.push(error("RESOURCE_OP_INVALID_VALUE", invalidValueMessage(v, flag, BOOLEANS)));
   }
   if (get(op, "interval-origin") !== undefined && get(op, "start-delay") !== undefined) {
     reports.push(error("RESOURCE_OP_INVALID_OPTION", "Only one of resource operation options 'interval-origin' and 'start-delay' can be used"));
@@ -183,7 +184,7 @@ export function prepareOperations(
   const normalized = raw.map((op) => op.map(([n, v]): [string, string] => [n, normalize(n, v)]));
   const reports: Report[] = [];
   const allowed = allowedOperationNames(agent);
-  for (const op of normalized) reports.push(...validateOperation(op, allowed, options.force));
+  for (const op of raw) reports.push(...validateOperation(op, allowed, options.force));
   const withRoles = normalized.map((op) =>
     op.map(([n, v]): [string, string] => [n, n === "role" && ROLES.includes(v) ? opRoleForCib(v, options.newRoleNames) : v]),
   );

@@ -80,9 +80,11 @@ export function validateInstanceAttributes(
     reports.push(forceable("RESOURCE_INVALID_OPTION", invalidOptionsMessage(unknown, [...known], "resource"), options.force));
   }
   // Required parameters; a deprecated one is satisfied by its replacement and vice versa.
+  // pcs counts a parameter given with an empty value as given on create (the empty value
+  // is reported above) and as removed on update.
   const final = new Map(options.current ?? []);
   for (const [n, v] of attrs) {
-    if (v === "") final.delete(n);
+    if (v === "" && options.update === true) final.delete(n);
     else final.set(n, v);
   }
   const replacedBy = new Map<string, Set<string>>();

@@ -7,10 +7,10 @@
 import { appendChild, childElements, cloneDocument, descendants, element, firstChild, getAttr, removeChild, setAttr, type XmlElement } from "../../xml/index.js";
 import { bumpEpoch, configuration, type CibDocument } from "../document.js";
 import type { AgentInfo } from "./agent-info.js";
-import { formatList } from "./format.js";
 import { findElementById, findResource, IdAllocator, resourcesSection, sanitizeId, validateId } from "./lookup.js";
 import { arrangeFirstNvset, type NvPairs } from "./nvsets.js";
-import { defaultInterval, newRoleNamesSupported, pcsSeconds, opRoleForCib, validateOperation, allowedOperationNames } from "./operations.js";
+import { allowedOperationNames, defaultInterval, newRoleNamesSupported, OPERATION_ATTRIBUTES, opRoleForCib, pcsSeconds, validateOperation } from "./operations.js";
+import { formatList, invalidValueMessage } from "./format.js";
 import { error, forceable, hasErrors, info, type Report } from "./reports.js";
 import { failed, validateInstanceAttributes, type EditResult } from "./resource-create.js";
 
@@ -23,6 +23,9 @@ function parentIn(root: XmlElement, target: XmlElement): XmlElement | undefined 
   for (const el of [root, ...descendants(root)]) if (el.children.includes(target)) return el;
   return undefined;
 }
+
+/** pcs's PCMK_ROLES, sorted as its message lists them ('Unpromoted' last). */
+const OP_ROLES = ["Master", "Promoted", "Slave", "Started", "Stopped", "Unpromoted"];
 
 function isTrue(value: string | undefined): boolean {
   return value !== undefined && ["true", "on", "yes", "y", "1"].includes(value.toLowerCase());
@@ -93,12 +96,25 @@ function addOperation(doc: CibDocument, ids: IdAllocator, request: OpAddRequest,
   if (found === undefined || found.kind !== "primitive") return [error("CIB_RESOURCE_NOT_FOUND", `Unable to find resource: ${request.resourceId}`)];
   if (request.name.includes("=")) return [error("RESOURCE_OP_INVALID_NAME", `${request.name} does not appear to be a valid operation action`)];
   const props: [string, string][] = request.options.map(([n, v]) => [n, v]);
+  // pcs's legacy checks (first problem only, as pcs stops there), skipped with --force.
   if (!request.force) {
-    const validation = validateOperation([["name", request.name], ...props], agent === undefined ? [request.name] : allowedOperationNames(agent).concat(agent.exists ? [] : [request.name]), request.force).filter(
-      (r) => r.code !== "RESOURCE_OP_INVALID_NAME" || agent !== undefined,
-    );
-    if (validation.length > 0) return validation;
+    for (const [key, value] of props) {
+      if (!(OPERATION_ATTRIBUTES as readonly string[]).includes(key) || key === "name") {
+        return [error("RESOURCE_OP_INVALID_OPTION", `${key} is not a valid op option (use --force to override)`)];
+      }
+      if (key === "role" && !OP_ROLES.includes(value)) {
+        return [error("RESOURCE_OP_INVALID_VALUE", `role must be: ${OP_ROLES.map((r) => `'${r}'`).slice(0, -1).join(", ")} or 'Unpromoted' (use --force to override)`)];
+      }
+    }
   }
+  // Tandem's additions: the agent must offer the operation (forceable, as on create), and
+  // timings must be durations Pacemaker can read.
+  if (agent !== undefined && agent.exists && !allowedOperationNames(agent).includes(request.name)) {
+    const report = forceable("RESOURCE_OP_INVALID_NAME", invalidValueMessage(request.name, "operation name", allowedOperationNames(agent)), request.force);
+    if (report.severity === "error") return [report];
+  }
+  const timing = validateOperation([["name", request.name], ...props.filter(([n]) => ["interval", "timeout", "start-delay"].includes(n))], [request.name], true);
+  if (timing.length > 0) return timing;
   let interval = props.find(([n]) => n === "interval")?.[1];
   if (interval === undefined || interval === "") {
     interval = defaultInterval(request.name);
@@ -418,7 +434,8 @@ export function updateResource(input: CibDocument, request: UpdateRequest, agent
     }
     const replacing: { before?: XmlElement } = {};
     if (before !== undefined) replacing.before = before;
-    const errors = addOperation(doc, ids, { resourceId: request.resourceId, name: op.name, options: op.options, force: request.force, replacing }, agent);
+    // A fresh allocator: the replaced op's id is free again, as pcs finds it.
+    const errors = addOperation(doc, new IdAllocator(doc), { resourceId: request.resourceId, name: op.name, options: op.options, force: request.force, replacing }, agent);
     if (hasErrors(errors)) return failed(input, [...reports, ...errors]);
   }
   return done(doc, reports);

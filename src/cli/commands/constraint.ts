@@ -6,6 +6,9 @@
 
 import {
   addColocationConstraint,
+  addSetConstraint,
+  splitOption,
+  addLocationConstraint,
   addLocationPreferences,
   addLocationRule,
   addOrderConstraint,
@@ -20,6 +23,7 @@ import {
   removeColocationBetween,
   removeConstraints,
   removeLocationById,
+  removeLocationRule,
   removeOrderReferences,
   ticketLines,
   ACTIONS,
@@ -56,8 +60,14 @@ const USAGE_LOCATION = `    location <resource> prefers <node>[=<score>] [<node>
         where duration options and date spec options are: hours, monthdays,
         weekdays, yeardays, months, weeks, years, weekyears, moon.
 
-    location [config] [--all] [--full]
-        List all the current location constraints that are not expired.
+    location [config [resources [<resource>...]] | [nodes [<node>...]]]
+            [--all] [--full]
+        List location constraints per resource (default) or per node,
+        optionally only for the given resources or nodes.
+
+    location add <id> <resource> <node> <score> [resource-discovery=<option>]
+        Add a location constraint with the appropriate id for the specified
+        resource, node name and score.
 
     location remove <id>
         Remove a location constraint with the appropriate id.
@@ -73,6 +83,15 @@ const USAGE_ORDER = `    order [config] [--full]
         start.
         Available options are kind=Optional/Mandatory/Serialize,
         symmetrical=true/false, require-all=true/false and id=<constraint-id>.
+
+    order set <resource1> [resourceN]... [options] [set
+              <resourceX> ... [options]]
+              [setoptions [constraint_options]]
+        Create an ordered set of resources. Available options are
+        sequential=true/false, require-all=true/false and
+        action=start/promote/demote/stop. Available constraint_options are
+        id=<constraint-id>, kind=Optional/Mandatory/Serialize and
+        symmetrical=true/false.
 
     order remove <resource1> [resourceN]...
         Remove resource from any ordering constraint
@@ -93,6 +112,13 @@ const USAGE_COLOCATION = `    colocation [config] [--full]
         A role can be: 'Promoted', 'Unpromoted', 'Started', 'Stopped' (if no
         role is specified, it defaults to 'Started').
 
+    colocation set <resource1> [resourceN]... [options]
+               [set <resourceX> ... [options]]
+               [setoptions [constraint_options]]
+        Create a colocation constraint with a resource set. Available options
+        are sequential=true/false and role=Stopped/Started/Promoted/Unpromoted.
+        Available constraint_options are id and score.
+
     colocation remove <source resource id> <target resource id>
         Remove colocation constraints with specified resources.
 `;
@@ -110,6 +136,14 @@ const USAGE_COMMON = `    [config] [--full] [--all] [--output-format=text|json]
 
     ticket [config] [--full]
         List all current ticket constraints.
+
+    rule add <constraint id> [id=<rule id>] [role=Promoted|Unpromoted]
+             [score=<score>|score-attribute=<attribute>] <expression>
+        Add a rule to a location constraint (see 'location … rule').
+
+    rule remove <rule id>
+        Remove a rule from its location constraint (the constraint too if it
+        was its only rule).
 `;
 
 const HEAD = "Usage: tandem constraint [constraints]...\nManage resource constraints\n\nCommands:\n";
@@ -161,7 +195,7 @@ async function order(ctx: CommandContext, args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   if (sub === undefined || sub === "config" || sub === "show") return listing(ctx, rest, usage, async (c) => orderLines(await c.cib.load(), c.options.full));
   if (sub === "remove" || sub === "delete") return orderRemove(ctx, rest, usage);
-  if (sub === "set") throw new UsageError("resource set constraints ('order set') are not supported yet", usage);
+  if (sub === "set") return setConstraint(ctx, "order", rest, usage);
   noFlags(ctx, usage, true);
   const words = [...args];
   if (words.length < 3) throw new UsageError("order needs '<resource> then <resource>'", usage);
@@ -181,6 +215,30 @@ async function order(ctx: CommandContext, args: string[]): Promise<number> {
     );
   }
   return applyEdit(ctx, (doc) => addOrderConstraint(doc, { first, then, firstAction, thenAction, options: words, force: ctx.options.force }));
+}
+
+/** `order|colocation set R… [opts] [set R… [opts]]… [setoptions opts]` (pcs's prepare_set_args). */
+async function setConstraint(ctx: CommandContext, type: "order" | "colocation", args: string[], usage: string): Promise<number> {
+  noFlags(ctx, usage, true);
+  if (args.filter((a) => a === "setoptions").length > 1) throw new UsageError("Keyword 'setoptions' may be mentioned at most once", usage);
+  const at = args.indexOf("setoptions");
+  const setWords = at < 0 ? args : args.slice(0, at);
+  const optionWords = at < 0 ? [] : args.slice(at + 1);
+  const groups: string[][] = [[]];
+  for (const word of setWords) {
+    if (word === "set") groups.push([]);
+    else (groups[groups.length - 1] as string[]).push(word);
+  }
+  const toPairs = (words: string[]): [string, string][] =>
+    words.map((w) => {
+      const split = splitOption(w);
+      if (!split.ok) throw new UsageError(split.report.message, usage);
+      return [split.name, split.value];
+    });
+  const sets = groups.map((g) => ({ ids: g.filter((w) => !w.includes("=")), options: toPairs(g.filter((w) => w.includes("="))) }));
+  if (setWords.length === 0 || sets.some((s) => s.ids.length === 0)) throw new UsageError(`${type} set needs at least one resource in every set`, usage);
+  const options = toPairs(optionWords);
+  return applyEdit(ctx, (doc) => addSetConstraint(doc, { type, sets, options, force: ctx.options.force }));
 }
 
 async function orderRemove(ctx: CommandContext, resources: string[], usage: string): Promise<number> {
@@ -205,7 +263,7 @@ async function colocation(ctx: CommandContext, args: string[]): Promise<number> 
     if (rest.length < 2) throw new UsageError("colocation remove needs two resources", usage);
     return applyEdit(ctx, (doc) => removeColocationBetween(doc, rest[0] as string, rest[1] as string));
   }
-  if (sub === "set") throw new UsageError("resource set constraints ('colocation set') are not supported yet", usage);
+  if (sub === "set") return setConstraint(ctx, "colocation", rest, usage);
   if (sub !== "add") throw new UsageError(`unknown colocation command '${sub}'`, usage);
   noFlags(ctx, usage, true);
   const words = [...rest];
@@ -250,7 +308,27 @@ async function location(ctx: CommandContext, args: string[]): Promise<number> {
   const usage = usageFor(USAGE_LOCATION);
   const [sub, ...rest] = args;
   if (sub === undefined || sub === "config" || sub === "show") {
-    return listing(ctx, rest, usage, async (c) => locationLines(await c.cib.load(), listingOptions(c)));
+    // pcs: `location config [resources [R…] | nodes [N…]]`; the first word picks the view.
+    const byNode = rest[0] === "nodes";
+    const only = rest.slice(1);
+    for (const r of byNode ? [] : only) {
+      const spec = parseResourceSpec(r);
+      if (!spec.ok) throw new UsageError(spec.report.message, usage);
+    }
+    return listing(ctx, [], usage, async (c) => locationLines(await c.cib.load(), { ...listingOptions(c), byNode, only }));
+  }
+  if (sub === "add") {
+    noFlags(ctx, usage, true);
+    const [id, rsc, node, score, ...options] = rest;
+    if (id === undefined || rsc === undefined || node === undefined || score === undefined) {
+      throw new UsageError("location add needs <id> <resource> <node> <score>", usage);
+    }
+    const spec = parseResourceSpec(rsc);
+    if (!spec.ok) throw new UsageError(spec.report.message, usage);
+    // pcs checks the options before it warns about skipping the node check.
+    const optionsOk = options.every((o) => o.includes("=") && (o.startsWith("resource-discovery=") || ctx.options.force));
+    if (optionsOk) ctx.output.err("Warning: Validation for node existence in the cluster will be skipped\n");
+    return applyEdit(ctx, (doc) => addLocationConstraint(doc, { id, resource: spec.spec, node, score, options, force: ctx.options.force }));
   }
   if (sub === "remove" || sub === "delete") {
     noFlags(ctx, usage, false);
@@ -291,6 +369,19 @@ async function ref(ctx: CommandContext, resources: string[]): Promise<number> {
   return 0;
 }
 
+async function rule(ctx: CommandContext, args: string[]): Promise<number> {
+  const [sub, target, ...words] = args;
+  if (sub === "add" && target !== undefined) {
+    noFlags(ctx, USAGE, true);
+    return applyEdit(ctx, (doc) => addLocationRule(doc, { resource: { type: "resource", value: "" }, addTo: target, words, force: ctx.options.force }));
+  }
+  if ((sub === "remove" || sub === "delete") && target !== undefined && words.length === 0) {
+    noFlags(ctx, USAGE, false);
+    return applyEdit(ctx, (doc) => removeLocationRule(doc, target));
+  }
+  throw new UsageError("use 'constraint rule add <constraint id> …' or 'constraint rule remove <rule id>'", USAGE);
+}
+
 registerGroup({
   name: "constraint",
   summary: "Manage resource constraints.",
@@ -321,6 +412,8 @@ registerGroup({
         return remove(ctx, rest);
       case "ref":
         return ref(ctx, rest);
+      case "rule":
+        return rule(ctx, rest);
       default:
         throw new UsageError(`unknown constraint command '${sub}'`, USAGE);
     }

@@ -6,7 +6,7 @@
  */
 
 import { formatScore, INFINITY, TandemError } from "../../core/index.js";
-import type { ClusterView, PrimitiveView, ScheduleResult, ScoreContribution } from "../../scheduler/index.js";
+import type { ClusterView, PrimitiveView, ScheduleResult, ScoreContribution, SummaryAction } from "../../scheduler/index.js";
 import { compareNatural } from "../../scheduler/render/index.js";
 import { checkFlags, UsageError, type CommandContext } from "../context.js";
 import { registerGroup } from "../registry.js";
@@ -33,10 +33,27 @@ interface NodeExplanation {
 
 interface ResourceExplanation {
   resource: string;
+  /** Whose scores are shown: the resource, or its first clone instance. */
+  scoresOf: string;
   current: string;
   revised: string;
   decision: string;
+  /** The transition's summary actions for the resource (or its instances), as sentences. */
+  actions: string[];
   nodes: NodeExplanation[];
+}
+
+/** "Move from node1 to node2 because of node availability (blocked)". */
+function actionSentence(a: SummaryAction): string {
+  const who = a.rsc ?? "";
+  let what: string;
+  if (a.from !== undefined && a.to !== undefined) what = `${a.action} ${who} from ${a.from} to ${a.to}`;
+  else if (a.fromRole !== undefined && a.toRole !== undefined) what = `${a.action} ${who} on ${a.node ?? ""} (${a.fromRole} to ${a.toRole})`;
+  else what = `${a.action} ${who} on ${a.node ?? ""}${a.role !== undefined ? ` (${a.role})` : ""}`;
+  const reason = a.reason?.replace(/^due to /, "");
+  if (reason !== undefined && reason.length > 0) what += ` because of ${reason}`;
+  if (a.blocked === true) what += ", but it is blocked";
+  return what;
 }
 
 /** Every primitive view of a cluster view, flattened (instances keep ":N"). */
@@ -67,20 +84,41 @@ function knownIds(view: ClusterView): Set<string> {
   return ids;
 }
 
+/** The primitives a resource id stands for: itself, its instances, or a group's / clone's members. */
+function primitivesFor(view: ClusterView, id: string): PrimitiveView[] {
+  for (const r of view.resources) {
+    if (r.id !== id) continue;
+    if (r.kind === "group") return r.members;
+    if (r.kind === "clone") return primitives({ nodes: [], resources: [r] });
+  }
+  return primitives(view).filter((p) => p.id === id || p.id.replace(/:\d+$/, "") === id);
+}
+
 function stateOf(view: ClusterView, id: string): string {
-  const matches = primitives(view).filter((p) => p.id === id || p.id.replace(/:\d+$/, "") === id);
+  const matches = primitivesFor(view, id);
   const active = matches.filter((p) => p.role !== "Stopped" && p.nodes.length > 0);
   if (active.length === 0) return "Stopped";
-  return active.map((p) => `${p.role} on ${p.nodes.join(", ")}`).join("; ");
+  return active.map((p) => `${matches.length > 1 ? `${p.id}: ` : ""}${p.role} on ${p.nodes.join(", ")}`).join("; ");
 }
 
 export function explainResource(result: ScheduleResult, id: string, onlyNode?: string): ResourceExplanation {
-  if (!knownIds(result.current).has(id) && !knownIds(result.revised).has(id) && result.explanation.resources[id] === undefined) {
+  const scored = new Set(result.scores.flatMap((s) => [s.rsc, s.rsc.replace(/:\d+$/, "")]));
+  if (!knownIds(result.current).has(id) && !knownIds(result.revised).has(id) && result.explanation.resources[id] === undefined && !scored.has(id)) {
     throw new TandemError("EXPLAIN_UNKNOWN_RESOURCE", `resource '${id}' does not exist`);
   }
-  const entry = result.explanation.resources[id];
+  // A clone's primitive is explained per instance ("rsc:0", "rsc:1"): show the first
+  // instance's scores and every instance's decision.
+  const instances = Object.keys(result.explanation.resources)
+    .filter((k) => k !== id && k.replace(/:\d+$/, "") === id)
+    .sort((a, b) => Number(a.slice(a.lastIndexOf(":") + 1)) - Number(b.slice(b.lastIndexOf(":") + 1)));
+  const shownId = result.explanation.resources[id] !== undefined ? id : (instances[0] ?? id);
+  const own = result.explanation.resources[shownId];
+  const entry =
+    own === undefined || shownId === id
+      ? own
+      : { contributions: own.contributions, decision: instances.map((k) => result.explanation.resources[k]?.decision ?? "").join(" ") };
   const finalScores = new Map<string, number>();
-  for (const s of result.scores) if (s.rsc === id && s.kind === "pcmk__primitive_assign") finalScores.set(s.node, s.score);
+  for (const s of result.scores) if (s.rsc === shownId && s.kind === "pcmk__primitive_assign") finalScores.set(s.node, s.score);
   const nodes = new Map<string, NodeExplanation>();
   for (const n of result.current.nodes) nodes.set(n.name, { node: n.name, score: finalScores.get(n.name) ?? null, contributions: [] });
   for (const c of entry?.contributions ?? []) {
@@ -103,9 +141,11 @@ export function explainResource(result: ScheduleResult, id: string, onlyNode?: s
   }
   return {
     resource: id,
+    scoresOf: shownId,
     current: stateOf(result.current, id),
     revised: stateOf(result.revised, id),
     decision: entry?.decision ?? "The scheduler recorded no explanation for this resource.",
+    actions: result.summary.filter((a) => a.rsc !== undefined && (a.rsc === id || a.rsc.replace(/:\d+$/, "") === id)).map(actionSentence),
     nodes: list,
   };
 }
@@ -116,7 +156,10 @@ function signed(delta: number): string {
 }
 
 export function renderExplanationText(e: ResourceExplanation): string {
-  const lines = [`Resource ${e.resource}`, `  Now:      ${e.current}`, `  Planned:  ${e.revised}`, `  Decision: ${e.decision}`, "", "Scores by node:"];
+  const lines = [`Resource ${e.resource}`, `  Now:      ${e.current}`, `  Planned:  ${e.revised}`, `  Decision: ${e.decision}`];
+  if (e.actions.length > 0) lines.push("  Actions:", ...e.actions.map((a) => `    ${a}`));
+  else lines.push("  Actions:  none");
+  lines.push("", e.scoresOf === e.resource ? "Scores by node:" : `Scores by node (instance ${e.scoresOf}):`);
   for (const n of e.nodes) {
     lines.push(`  ${n.node}: ${n.score === null ? "no score" : formatScore(n.score)}`);
     for (const c of n.contributions) lines.push(`    ${signed(c.delta).padStart(10)}  ${c.source}`);

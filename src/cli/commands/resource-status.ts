@@ -135,8 +135,34 @@ function resourceLines(doc: CibDocument, el: XmlElement, parent: Inherited, dept
 
 const RESOURCE_ELEMENTS = ["primitive", "group", "clone", "master", "bundle"];
 
-/** The listing for all resources, or only those named (pcs's `resource status ID…`). */
-export function resourceStatusLines(doc: CibDocument, only?: readonly string[]): string[] {
+/**
+ * The listing for all resources, or for one (crm_mon's `--resource`): a top-level
+ * resource whole; a group member under its group's heading, alone.
+ */
+export function resourceStatusLines(doc: CibDocument, only?: string): string[] {
+  if (only === undefined) return resourceStatusLinesOf(doc);
+  const resources = firstChild(configuration(doc), "resources");
+  if (resources === undefined) return [];
+  for (const top of childElements(resources).filter((e) => RESOURCE_ELEMENTS.includes(e.name))) {
+    if (getAttr(top, "id") === only) return resourceStatusLinesOf(doc, [only]);
+    if (top.name === "group") {
+      const member = childElements(top, "primitive").find((p) => getAttr(p, "id") === only);
+      if (member === undefined) continue;
+      const lines = resourceStatusLinesOf(doc, [getAttr(top, "id") ?? ""]);
+      const memberLine = lines.find((l) => l.startsWith(`    * ${only}\t`));
+      return [lines[0] ?? "", ...(memberLine === undefined ? [] : [memberLine])];
+    }
+    if (top.name === "clone" || top.name === "master") {
+      const inner = [...childElements(top)].find((c) => c.name === "primitive" || c.name === "group");
+      if (inner !== undefined && (getAttr(inner, "id") === only || childElements(inner, "primitive").some((p) => getAttr(p, "id") === only))) {
+        return resourceStatusLinesOf(doc, [getAttr(top, "id") ?? ""]);
+      }
+    }
+  }
+  return [];
+}
+
+function resourceStatusLinesOf(doc: CibDocument, only?: readonly string[]): string[] {
   const resources = firstChild(configuration(doc), "resources");
   const out: string[] = [];
   const top = resources === undefined ? [] : childElements(resources).filter((e) => RESOURCE_ELEMENTS.includes(e.name));

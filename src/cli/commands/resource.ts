@@ -130,10 +130,12 @@ ${CREATE_USAGE.split("\n").slice(1).join("\n")}
         Show or set default values for resources.
 `;
 
-/** pcs prints library reports on stderr; a failed run ends with pcs's summary line. */
+/**
+ * pcs prints library reports on stderr. Its closing "Errors have occurred" line is left
+ * out: Tandem's error lines carry their codes instead (as the other command groups do).
+ */
 function printReports(ctx: CommandContext, reports: readonly Report[]): void {
   for (const r of reports) ctx.output.err(renderReport(r) + "\n");
-  if (hasErrors(reports)) ctx.output.err("Error: Errors have occurred, therefore tandem is unable to continue\n");
 }
 
 async function apply(ctx: CommandContext, base: CibDocument, result: EditResult, leading: readonly Report[] = []): Promise<number> {
@@ -146,6 +148,17 @@ async function apply(ctx: CommandContext, base: CibDocument, result: EditResult,
 function flagValue(ctx: CommandContext, name: string): string | undefined {
   const v = ctx.options.flags.get(name);
   return typeof v === "string" ? v : undefined;
+}
+
+/** pcs's _check_is_not_stonith: resource commands still take fence devices, with a deprecation. */
+function stonithDeprecation(ctx: CommandContext, doc: CibDocument, ids: readonly string[], instead?: string): void {
+  const any = ids.some((id) => {
+    const found = findResource(doc, id);
+    return found !== undefined && found.kind === "primitive" && getAttr(found.element, "class") === "stonith";
+  });
+  if (!any) return;
+  const hint = instead === undefined ? "" : ` Please use '${instead}' instead.`;
+  ctx.output.err(`Deprecation Warning: Ability of this command to accept stonith resources is deprecated and will be removed in a future release.${hint}\n`);
 }
 
 // ---- create ----
@@ -236,17 +249,10 @@ async function status(ctx: CommandContext, args: string[]): Promise<number> {
     ctx.output.err(`Error: resource or tag id '${only}' not found [CIB_RESOURCE_NOT_FOUND]\n`);
     return 1;
   }
-  const lines = resourceStatusLines(doc, only === undefined ? undefined : topLevelOf(doc, only));
+  const lines = resourceStatusLines(doc, only);
   if (lines.length === 0) ctx.output.out(only === undefined ? "NO resources configured\n" : "\n");
   else ctx.output.out(lines.join("\n") + "\n");
   return 0;
-}
-
-function topLevelOf(doc: CibDocument, id: string): string[] {
-  const info = findResource(doc, id);
-  if (info === undefined) return [id];
-  const top = info.clone ?? info.bundle ?? info.group ?? info.element;
-  return [getAttr(top, "id") ?? id];
 }
 
 async function config(ctx: CommandContext, args: string[]): Promise<number> {
@@ -274,6 +280,7 @@ async function remove(ctx: CommandContext, args: string[]): Promise<number> {
   checkFlags(ctx, [], USAGE);
   if (args.length !== 1) throw new UsageError("resource delete takes exactly one resource id", USAGE);
   const base = await ctx.cib.load();
+  stonithDeprecation(ctx, base, args, "tandem stonith delete");
   const result = deleteResource(base, args[0] as string);
   // pcs prints its progress messages and the error as plain lines, without a summary.
   for (const r of result.reports) ctx.output.err(renderReport(r) + "\n");
@@ -352,6 +359,7 @@ async function metaCmd(ctx: CommandContext, args: string[]): Promise<number> {
   const [id, ...rest] = args as [string, ...string[]];
   prepareOptions(rest);
   const base = await ctx.cib.load();
+  stonithDeprecation(ctx, base, [id], "tandem stonith meta");
   return apply(ctx, base, setResourceMeta(base, id, tuples(rest)));
 }
 
@@ -365,6 +373,7 @@ async function op(ctx: CommandContext, args: string[]): Promise<number> {
       if (rest.length < 2) throw new UsageError("resource op add needs a resource id and an operation", USAGE);
       const [id, name, ...props] = rest as [string, string, ...string[]];
       const base = await ctx.cib.load();
+      stonithDeprecation(ctx, base, [id], "tandem stonith op add");
       const { agent } = await agentFor(ctx, base, id);
       return apply(ctx, base, addResourceOperation(base, { resourceId: id, name, options: tuples(props), force: ctx.options.force }, agent));
     }
@@ -374,6 +383,7 @@ async function op(ctx: CommandContext, args: string[]): Promise<number> {
       if (rest.length < 1) throw new UsageError(`resource op ${sub} needs an operation id or a resource id and an operation`, USAGE);
       const [id, ...props] = rest as [string, ...string[]];
       const base = await ctx.cib.load();
+      stonithDeprecation(ctx, base, [id], "tandem stonith op delete");
       const result = removeResourceOperation(base, id, props);
       for (const r of result.reports) ctx.output.err(renderReport(r) + "\n");
       if (hasErrors(result.reports)) return 1;
@@ -452,6 +462,7 @@ async function clone(ctx: CommandContext, args: string[], promotable: boolean): 
   if (id === undefined) throw new UsageError(`resource ${promotable ? "promotable" : "clone"} needs a resource id`, USAGE);
   const parsed = parseClone(rest, promotable);
   const base = await ctx.cib.load();
+  stonithDeprecation(ctx, base, [id]);
   const request: Parameters<typeof cloneResource>[1] = { resourceId: id, meta: parsed.meta, promotable, force: ctx.options.force };
   if (parsed.cloneId !== undefined) request.cloneId = parsed.cloneId;
   const result = cloneResource(base, request);
@@ -527,11 +538,15 @@ registerGroup({
   usage: USAGE,
   run: async (ctx, args) => {
     const [sub, ...rest] = args;
+    // Waiting for the cluster to settle makes no sense on a file (pcs refuses it too).
+    if (ctx.options.wait !== undefined && ctx.options.file !== undefined) throw inputError("Cannot use '-f' together with '--wait'");
     switch (sub) {
       case undefined:
       case "status":
-      case "show":
         return status(ctx, rest);
+      case "show":
+        // pcs 0.11 removed it (pcs 0.9 tutorials use `resource` or `resource show`).
+        throw inputError("This command has been replaced with 'tandem resource status'. See 'man pcs' -> Changes in pcs-0.11.");
       case "config":
         return config(ctx, rest);
       case "create":

@@ -3,16 +3,23 @@
  * group, whose other subcommands stay as they are) and `status [--full]`.
  */
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { dirname, join } from "node:path";
 import { TandemError } from "../../core/index.js";
 import { element, firstChild, type XmlElement } from "../../xml/index.js";
-import { configuration, emptyCib, serializeCib } from "../../cib/index.js";
-import { cibKey } from "../../controller/index.js";
+import { configuration, emptyCib, parseCib, readCib, serializeCib, type Resource } from "../../cib/index.js";
+import { buildLiveCib, cibKey, nodeRequestsPrefix, planTransition, type NodeRequest } from "../../controller/index.js";
+import { schedule } from "../../scheduler/index.js";
 import { checkNodeName } from "../../cluster/index.js";
 import { buildConfig, configPath, formatConfig, parseConfigText, type DaemonConfig } from "../../daemon/index.js";
 import { checkFlags, UsageError, type CommandContext } from "../context.js";
 import { findGroup, registerGroup } from "../registry.js";
 import "../commands/cluster.js";
+import "../commands/resource.js";
+import "../commands/constraint.js";
+import "../commands/property.js";
+import "../commands/node.js";
+import "../commands/stonith.js";
 import { labConfigPath, runningPid, startDaemon, stopDaemon, targetFor, type NodeTarget } from "./daemon-control.js";
 import { liveSnapshot, localConfig, withStore } from "./live-source.js";
 import { liveStatus, renderStatusJson, renderStatusText } from "./status-render.js";
@@ -102,8 +109,11 @@ async function setup(ctx: CommandContext, args: string[]): Promise<number> {
     heartbeat_port: local ? 0 : undefined,
   });
   // Validate everything before writing anything.
-  const first = nodes[0] as { name: string; addr?: string };
-  const mainValues = values(first.name, first.addr, local);
+  // This host's own configuration: the node whose name is this host's, else (a lab) the first.
+  const me = hostname().split(".")[0] ?? "";
+  const own = local ? nodes[0] : nodes.find((n) => n.name === me);
+  if (own === undefined) ctx.output.err(`Warning: this host ('${me}') is not one of the nodes; set node_name in ${path} before starting tandemd here\n`);
+  const mainValues = own === undefined ? { ...values(me, undefined, false), node_name: undefined } : values(own.name, own.addr, local);
   const mainConfig = buildConfig(parseConfigText(formatConfig(mainValues), "the new configuration"));
   const created = await withStore(mainConfig, async (store) => {
     const text = initialCib(name, nodes.map((n) => n.name));
@@ -230,3 +240,108 @@ if (cluster !== undefined) {
 }
 
 registerGroup({ name: "status", summary: "View cluster status.", usage: STATUS_USAGE, run: (ctx, args) => status(ctx, args, false) });
+
+const CLEANUP_USAGE = `
+    cleanup [<resource id>] [node=<node>]
+        Make the cluster forget failed operations and failcounts of the resource
+        (or of all resources) on the node (or on all nodes), and probe it again.
+        'refresh' does the same.
+`;
+
+function resourceIds(cibText: string): Set<string> {
+  const ids = new Set<string>();
+  const visit = (r: Resource): void => {
+    ids.add(r.id);
+    if (r.kind === "group") r.children.forEach(visit);
+    else if (r.kind === "clone") visit(r.child);
+  };
+  readCib(parseCib(cibText)).resources.forEach(visit);
+  return ids;
+}
+
+async function cleanup(ctx: CommandContext, args: string[]): Promise<number> {
+  checkFlags(ctx, ["strict", "force"], CLEANUP_USAGE);
+  let node: string | undefined;
+  const words: string[] = [];
+  for (const a of args) {
+    if (a.startsWith("node=")) node = a.slice("node=".length);
+    else if (a.startsWith("operation=") || a.startsWith("interval=")) continue; // whole history is forgotten
+    else words.push(a);
+  }
+  if (words.length > 1) throw new UsageError("cleanup takes at most one resource", CLEANUP_USAGE);
+  const resource = words[0];
+  const { config } = requireConfig();
+  const snap = await liveSnapshot(config);
+  if (snap.cibText === undefined) throw new TandemError("LIVE_NO_CIB", `cluster '${config.clusterName}' has no CIB in etcd yet; run 'tandem cluster setup'`);
+  if (resource !== undefined && !resourceIds(snap.cibText).has(resource)) {
+    throw new TandemError("LIVE_UNKNOWN_RESOURCE", `Resource '${resource}' does not exist.`);
+  }
+  const nodes = node === undefined ? [...snap.members.keys()].sort() : [node];
+  if (node !== undefined && !snap.members.has(node)) throw new TandemError("LIVE_UNKNOWN_NODE", `Node '${node}' is not online in the cluster`);
+  const request: NodeRequest = resource === undefined ? { kind: "cleanup" } : { kind: "cleanup", resource };
+  const keys = nodes.map((n) => `${nodeRequestsPrefix(config.clusterName, n)}cleanup-${Date.now()}-${process.pid}`);
+  await withStore(config, async (store) => {
+    await store.txn({ compare: [], success: keys.map((key) => ({ type: "put" as const, key, value: JSON.stringify(request) })) });
+    const end = Date.now() + 10_000;
+    while (Date.now() < end) {
+      const left = await Promise.all(keys.map((k) => store.get(k)));
+      if (left.every((r) => r.kv === undefined)) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new TandemError("LIVE_CLEANUP_TIMEOUT", `not every node answered the cleanup within 10 s (${nodes.join(", ")})`);
+  });
+  for (const n of nodes) ctx.output.out(`Cleaned up ${resource ?? "all resources"} on ${n}\n`);
+  return 0;
+}
+
+const resourceGroup = findGroup("resource");
+if (resourceGroup !== undefined) {
+  const offline = resourceGroup.run;
+  resourceGroup.usage = resourceGroup.usage.replace(/\n$/, "") + "\n" + CLEANUP_USAGE;
+  resourceGroup.run = async (ctx, args) => {
+    const [sub, ...rest] = args;
+    if ((sub === "cleanup" || sub === "refresh") && ctx.options.file === undefined) return cleanup(ctx, rest);
+    return offline(ctx, args);
+  };
+}
+
+/** The cluster has settled: no pending actions and the scheduler, run on one snapshot, has nothing to do. */
+export async function waitSettled(config: DaemonConfig, timeoutMs: number): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  // Give the DC a moment to see the change before the first check.
+  await new Promise((r) => setTimeout(r, 200));
+  while (Date.now() < end) {
+    const snap = await liveSnapshot(config);
+    if (snap.cibText !== undefined && snap.actions.size === 0) {
+      const online = new Set(snap.members.keys());
+      const model = readCib(buildLiveCib({ cibText: snap.cibText, online, reports: snap.reports, dc: snap.dc?.name, quorum: true }));
+      const result = schedule({ cib: model, nowSec: Math.floor(Date.now() / 1000) });
+      if (planTransition({ model, result, online, reports: snap.reports }).actions.length === 0) return true;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
+
+/**
+ * `--wait[=SECONDS]` on live configuration commands: after the change, wait until the
+ * cluster has carried it out (default 60 s), as pcs waits for the transition to finish.
+ */
+for (const name of ["resource", "constraint", "node", "property", "stonith"]) {
+  const group = findGroup(name);
+  if (group === undefined) continue;
+  const run = group.run;
+  group.run = async (ctx, args) => {
+    const code = await run(ctx, args);
+    const wait = ctx.options.wait;
+    if (code !== 0 || wait === undefined || ctx.options.file !== undefined) return code;
+    const config = localConfig();
+    if (config === undefined) return code;
+    const seconds = typeof wait === "number" ? wait : 60;
+    if (!(await waitSettled(config, seconds * 1000))) {
+      ctx.output.err(`Error: waiting timeout: the cluster did not settle within ${seconds} s [LIVE_WAIT_TIMEOUT]\n`);
+      return 1;
+    }
+    return code;
+  };
+}

@@ -17,5 +17,5 @@ export {
   type PlacementJson,
   type PlacementAction,
 } from "./placement-json.js";
-export { layoutResources, bareId, type ResourceLine } from "./layout.js";
+export { layoutResources, bareId, cloneHints, type CloneHint, type ResourceLine } from "./layout.js";
 export { compareNatural, compareBytes } from "./natural-sort.js";

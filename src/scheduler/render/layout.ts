@@ -139,21 +139,46 @@ function cloneMembers(c: CloneView): string[] {
   return out;
 }
 
-/** The child's id as printed in `Clone Set: ID [CHILD]`. */
-function cloneChild(c: CloneView): string {
-  // NEEDS(core): CloneView.childId (the XML child's id). Derived from the first instance
-  // here, which fails only for a clone with no instance at all.
-  const first = c.instances[0];
-  return first === undefined ? c.id : bareId(first.id);
+/** What a clone's instances tell about it: its child's id and its primitives' bare ids. */
+export interface CloneHint {
+  child: string;
+  members: string[];
 }
 
-function layoutClone(c: CloneView, depth: number, out: ResourceLine[]): void {
-  const members = cloneMembers(c);
+/**
+ * Clone hints from every view of a result: a clone with no listed instance in one view
+ * (nothing running) may list some in the other, which names its child and primitives.
+ */
+export function cloneHints(...views: readonly { resources: readonly ResourceView[] }[]): Map<string, CloneHint> {
+  const hints = new Map<string, CloneHint>();
+  for (const v of views) {
+    for (const r of v.resources) {
+      if (r.kind !== "clone" || hints.has(r.id)) continue;
+      const first = r.instances[0];
+      if (first !== undefined) hints.set(r.id, { child: bareId(first.id), members: cloneMembers(r) });
+    }
+  }
+  return hints;
+}
+
+/** The child's id as printed in `Clone Set: ID [CHILD]`. */
+function cloneChild(c: CloneView, hint: CloneHint | undefined): string {
+  // NEEDS(core): the XML child's id. Derived from the first instance here (or from the
+  // other view's), which fails for a clone whose CloneView lists no instance in either
+  // view (views.ts cloneView drops inactive anonymous instances: keep them, this layout
+  // skips inactive anonymous instances itself; or add CloneView.childId and memberIds).
+  const first = c.instances[0];
+  return first !== undefined ? bareId(first.id) : (hint?.child ?? c.id);
+}
+
+function layoutClone(c: CloneView, depth: number, out: ResourceLine[], hint: CloneHint | undefined): void {
+  const own = cloneMembers(c);
+  const members = own.length > 0 ? own : (hint?.members ?? []);
   out.push({
     kind: "clone",
     depth,
     id: c.id,
-    child: cloneChild(c),
+    child: cloneChild(c, hint),
     unique: c.unique,
     promotable: c.promotable,
     flags: [...c.flags],
@@ -217,7 +242,7 @@ function layoutInstance(
 }
 
 /** The printed lines of "Full List of Resources", top level at depth 0. */
-export function layoutResources(resources: readonly ResourceView[]): ResourceLine[] {
+export function layoutResources(resources: readonly ResourceView[], hints: ReadonlyMap<string, CloneHint> = new Map()): ResourceLine[] {
   const out: ResourceLine[] = [];
   for (const r of resources) {
     switch (r.kind) {
@@ -228,7 +253,7 @@ export function layoutResources(resources: readonly ResourceView[]): ResourceLin
         layoutInstance(r, 0, false, false, out);
         break;
       case "clone":
-        layoutClone(r, 0, out);
+        layoutClone(r, 0, out, hints.get(r.id));
         break;
     }
   }

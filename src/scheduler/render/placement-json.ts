@@ -8,7 +8,7 @@
  */
 
 import type { ClusterView, ScheduleResult, SummaryAction } from "../index.js";
-import { bareId, layoutResources, type ResourceLine } from "./layout.js";
+import { bareId, cloneHints, layoutResources, type CloneHint, type ResourceLine } from "./layout.js";
 import { compareBytes } from "./natural-sort.js";
 import { bareReason } from "./text.js";
 
@@ -109,8 +109,11 @@ function foldLines(lines: readonly ResourceLine[], col: Collector, anonymous: Re
   }
 }
 
-export function placementOf(view: ClusterView): Pick<PlacementJson, "nodes" | "placement" | "flags"> {
-  const lines = layoutResources(view.resources);
+export function placementOf(
+  view: ClusterView,
+  hints: ReadonlyMap<string, CloneHint> = cloneHints(view),
+): Pick<PlacementJson, "nodes" | "placement" | "flags"> {
+  const lines = layoutResources(view.resources, hints);
   const col = new Collector();
   foldLines(lines, col, anonymousPrimitives(lines));
   const nodes: Record<string, string> = {};
@@ -180,10 +183,11 @@ export function sortPlacementActions(actions: PlacementAction[]): PlacementActio
 
 /** The whole pcmk-placement/1 document of a schedule. */
 export function renderPlacementJson(result: ScheduleResult): PlacementJson {
-  const revised = placementOf(result.revised);
+  const hints = cloneHints(result.current, result.revised);
+  const revised = placementOf(result.revised, hints);
   const anonymous = new Set<string>([
-    ...anonymousPrimitives(layoutResources(result.current.resources)),
-    ...anonymousPrimitives(layoutResources(result.revised.resources)),
+    ...anonymousPrimitives(layoutResources(result.current.resources, hints)),
+    ...anonymousPrimitives(layoutResources(result.revised.resources, hints)),
   ]);
   const actions = sortPlacementActions(result.summary.map((a) => placementAction(a, anonymous)));
   return { format: PLACEMENT_FORMAT, ...revised, actions };

@@ -7,7 +7,7 @@
 
 import { formatScore } from "../../core/index.js";
 import type { ClusterView, NodeView, ScheduleResult, ScoreLine, SummaryAction } from "../index.js";
-import { layoutResources, type ResourceLine } from "./layout.js";
+import { cloneHints, layoutResources, type CloneHint, type ResourceLine } from "./layout.js";
 import { compareBytes, compareNatural } from "./natural-sort.js";
 
 function bullet(depth: number, text: string): string {
@@ -83,9 +83,9 @@ function resourceLineText(line: ResourceLine): string {
 }
 
 /** The body of "Current cluster status:" / "Revised Cluster Status:". */
-export function renderClusterStatus(view: ClusterView): string[] {
+export function renderClusterStatus(view: ClusterView, hints: ReadonlyMap<string, CloneHint> = cloneHints(view)): string[] {
   const lines = ["  * Node List:", ...renderNodeList(view.nodes), "", "  * Full List of Resources:"];
-  const resources = layoutResources(view.resources);
+  const resources = layoutResources(view.resources, hints);
   if (resources.length === 0) lines.push("    * No resources");
   for (const r of resources) lines.push(resourceLineText(r));
   return lines;
@@ -147,7 +147,12 @@ export function renderSummaryLines(actions: readonly SummaryAction[]): string[] 
   return lines;
 }
 
-/** One allocation or promotion score as crm_simulate -s prints it. */
+/**
+ * One allocation or promotion score as crm_simulate -s prints it. Promotion scores use
+ * kind "promotion": `RSC promotion score on NODE: S`, or with node "" the inactive form
+ * `RSC promotion score (inactive): S`.
+ * NEEDS(core): promotion ScoreLines in that form (cases/*.scores has 396 such lines).
+ */
 export function scoreLineText(s: ScoreLine): string {
   if (s.kind === "promotion") {
     return s.node === "" ? `${s.rsc} promotion score (inactive): ${formatScore(s.score)}` : `${s.rsc} promotion score on ${s.node}: ${formatScore(s.score)}`;
@@ -168,9 +173,10 @@ export interface SimulateTextOptions {
 
 /** The whole `tandem simulate` text output. */
 export function renderSimulateText(result: ScheduleResult, options: SimulateTextOptions = {}): string {
-  const lines = [...(options.preamble ?? []), "Current cluster status:", ...renderClusterStatus(result.current), ""];
+  const hints = cloneHints(result.current, result.revised);
+  const lines = [...(options.preamble ?? []), "Current cluster status:", ...renderClusterStatus(result.current, hints), ""];
   if (options.showScores === true) lines.push("Allocation Scores:", ...renderScoreLines(result.scores), "");
   lines.push("Transition Summary:", ...renderSummaryLines(result.summary), "");
-  lines.push("Revised Cluster Status:", ...renderClusterStatus(result.revised));
+  lines.push("Revised Cluster Status:", ...renderClusterStatus(result.revised, hints));
   return lines.join("\n") + "\n";
 }

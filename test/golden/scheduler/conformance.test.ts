@@ -10,7 +10,7 @@ import { schedule } from "../../../src/scheduler/index.js";
 import { regressions, runConformance, type PassingList } from "../../../tools/scheduler/index.js";
 import { corpusDir } from "../../support/corpus.js";
 
-test("every case that passed conformance before still passes", () => {
+test("every case that passed conformance before still passes", { timeout: 300_000 }, () => {
   const before = JSON.parse(readFileSync("test/conformance/passing.json", "utf8")) as PassingList;
   const report = runConformance(corpusDir(), schedule, Math.floor(Date.now() / 1000));
   assert.equal(report.cases.length, 544);

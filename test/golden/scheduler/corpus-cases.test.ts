@@ -7,7 +7,7 @@ import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { readCib } from "../../../src/cib/index.js";
-import { schedule } from "../../../src/scheduler/index.js";
+import { parseIsoDate, schedule } from "../../../src/scheduler/index.js";
 import { parseXml } from "../../../src/xml/index.js";
 import { corpusCaseFile, corpusTiers } from "../../support/corpus.js";
 import { actionsOf, expectedActions, placementOf, type Placement } from "./placement.js";
@@ -18,7 +18,7 @@ function nowFor(name: string, cib: ReturnType<typeof readCib>): number {
   const args = corpusTiers().cts_args[name] ?? [];
   const t = args.indexOf("-t");
   const date = t >= 0 ? args[t + 1] : undefined;
-  if (date !== undefined) return Math.floor(Date.parse(date.replace(" ", "T")) / 1000);
+  if (date !== undefined) return parseIsoDate(date) ?? 0;
   const exec = cib.cib["execution-date"];
   if (exec !== undefined) return Number(exec);
   return Math.floor(Date.parse("2024-01-01T00:00:00Z") / 1000);

@@ -3,7 +3,7 @@
  * corpus's oracle/oracle.py): seeds 1..SEEDS of the random CIB generator must give the
  * same final placement and actions as crm_simulate in at least THRESHOLD_PERCENT of the
  * compared seeds, and schedule() must never throw. The threshold is one measured to pass
- * (see README); raise it as the scheduler improves. `npm run differential -- --count N`
+ * (82.5–83.3 % seen on seeds 1..120; see README); raise it as the scheduler improves. `npm run differential -- --count N`
  * runs more seeds and saves the mismatching CIBs.
  */
 import { test } from "node:test";
@@ -15,7 +15,7 @@ import { formatDifferential, runDifferential, summarize } from "../../../tools/s
 import { corpusDir } from "../../support/corpus.js";
 
 const SEEDS = 120;
-const THRESHOLD_PERCENT = 75;
+const THRESHOLD_PERCENT = 78;
 
 test(`schedule() agrees with crm_simulate on at least ${THRESHOLD_PERCENT}% of ${SEEDS} random CIBs`, { timeout: 600_000 }, async () => {
   const oracleScript = join(corpusDir(), "oracle", "oracle.py");

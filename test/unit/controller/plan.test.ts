@@ -76,3 +76,20 @@ test("an active resource whose monitor is missing (a restarted daemon) gets its 
   ]);
   assert.deepEqual(plan(["n1", "n2"], reports).actions.map((a) => a.text), ["monitor d1 every 10000 ms on n2"]);
 });
+
+test("a resource that requires fencing is not started elsewhere while its node is only suspected dead", () => {
+  const reports = new Map<string, NodeReport>([
+    ["n1", { ops: [rec("n1", "d1", "monitor", 7, 1, 0, 7)], attrs: {} }],
+    ["n2", { ops: [rec("n2", "d1", "start", 0, 2), rec("n2", "d1", "monitor", 0, 3, 10000)], attrs: {} }],
+  ]);
+  const fencing = CIB.replace('<instance_attributes id="d1-ia">', '<meta_attributes id="d1-m"><nvpair id="d1-r" name="requires" value="fencing"/></meta_attributes><instance_attributes id="d1-ia">');
+  const run = (cibText: string) => {
+    const online = new Set(["n1"]);
+    const model = readCib(buildLiveCib({ cibText, online, reports, dc: "n1", quorum: true }));
+    return planTransition({ model, result: schedule({ cib: model, nowSec: 1000 }), online, reports, suspects: new Set(["n2"]) });
+  };
+  const held = run(fencing);
+  assert.deepEqual(held.actions, []);
+  assert.deepEqual(held.blocked, ["start d1 on n1 (requires=fencing: waiting for n2 to self-fence)"]);
+  assert.deepEqual(run(CIB).actions.map((a) => a.text), ["start d1 on n1", "monitor d1 every 10000 ms on n1"], "requires=quorum (fencing disabled) recovers at once");
+});

@@ -5,7 +5,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { placementAction, placementOf, renderPlacementJson, sortPlacementActions } from "../../../src/scheduler/render/index.js";
+import { placementAction, placementOf, renderPlacementJson, renderSimulateText, sortPlacementActions } from "../../../src/scheduler/render/index.js";
 import type { ClusterView, PrimitiveView, ScheduleResult } from "../../../src/scheduler/index.js";
 
 function prim(id: string, role: string, nodes: string[] = [], flags: string[] = []): PrimitiveView {
@@ -148,4 +148,24 @@ test("the whole document uses the revised view and the summary", () => {
     flags: {},
     actions: [{ action: "Start", rsc: "r", node: "n1" }],
   });
+});
+
+test("a clone with nothing listed in the revised view takes its child and members from the current view", () => {
+  const nodes: ClusterView["nodes"] = [{ name: "n1", id: "1", state: "online" }];
+  const result: ScheduleResult = {
+    current: {
+      nodes,
+      resources: [{ kind: "clone", id: "cl", unique: false, promotable: false, instances: [prim("child:0", "Started", ["n1"])], stoppedNodes: [], flags: [] }],
+    },
+    revised: { nodes, resources: [{ kind: "clone", id: "cl", unique: false, promotable: false, instances: [], stoppedNodes: ["n1"], flags: ["disabled"] }] },
+    summary: [{ action: "Stop", rsc: "child:0", node: "n1" }],
+    graph: { actions: [], edges: [] },
+    scores: [],
+    explanation: { resources: {} },
+  };
+  const doc = renderPlacementJson(result);
+  assert.deepEqual(doc.placement, { child: {} });
+  assert.deepEqual(doc.flags, { child: ["disabled"], cl: ["disabled"] });
+  assert.deepEqual(doc.actions, [{ action: "Stop", rsc: "child", node: "n1" }]);
+  assert.match(renderSimulateText(result), /Revised Cluster Status:\n[^]*\* Clone Set: cl \[child\] \(disabled\):\n {6}\* Stopped \(disabled\): \[ n1 \]\n$/);
 });
