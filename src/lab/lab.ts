@@ -300,6 +300,9 @@ async function buildHost(lab: LabState, host: HostState, hooks: LabHooks): Promi
     // hold the VIP yet; non-local bind lets a socket bind an address the node does not have.
     await inNetns(host.netns, ["sysctl", "-q", "-w", "net.ipv4.ip_nonlocal_bind=1"]);
   }
+  // A killed node's veth may outlive its namespace for a while (the kernel frees a deleted
+  // namespace asynchronously): remove the old switch port, or the revival collides with it.
+  await runCommand(["ip", "-n", lab.switchNetns, "link", "del", host.port]);
   // A fixed MAC per address, as a real machine keeps its MAC across reboots (a revived node
   // must not leave stale neighbour entries behind it). 02: = locally administered.
   await runChecked(["ip", "-n", lab.switchNetns, "link", "add", host.port, "type", "veth", "peer", "name", host.iface, "address", hostMac(host.address), "netns", host.netns]);

@@ -12,7 +12,6 @@ import { labDown } from "./lab.js";
 import { curlFromClient, SEED000_VIP, upSeed000 } from "./seed000.js";
 
 const lab = process.argv[2] ?? DEFAULT_LAB_NAME;
-const tandem = `node ${TANDEM_BIN}`;
 try {
   const { vipNode, status } = await upSeed000(lab, (text) => process.stdout.write(text));
   process.stdout.write(`\n[root@benji ~]# tandem status\n${status}\n`);
@@ -21,14 +20,18 @@ try {
   }
   const other = vipNode === "benji" ? "holly" : "benji";
   const name = lab === DEFAULT_LAB_NAME ? "" : ` --name ${lab}`;
+  const inNode = `${TANDEM_BIN}`;
   process.stdout.write(`
-The lab '${lab}' is up (the VIP is on ${vipNode}). With tandem='${tandem}':
-  tandem lab exec${name} benji -- ${tandem} status        # any tandem/pcs command, inside a node
-  tandem lab exec${name} holly -- bash                    # a shell on holly (ip addr, ss -tlnp, ...)
-  tandem lab client${name} -- curl http://${SEED000_VIP}          # from the client
-  tandem lab kill${name} ${vipNode}                              # node death: the VIP moves to ${other}
-  tandem lab revive${name} ${vipNode}; tandem lab exec${name} ${vipNode} -- ${tandem} cluster start
-  tandem lab status${name}
+The lab '${lab}' is up (the VIP is on ${vipNode}). Explore it (tandem = node ${inNode}):
+  # any tandem command inside a node, e.g. the status:
+  tandem lab exec${name} benji -- node ${inNode} status
+  # a shell on holly (ip addr, ss -tlnp, cat /etc/haproxy/haproxy.cfg, ...):
+  tandem lab exec${name} holly -- bash
+  # from the client:
+  tandem lab client${name} -- curl http://${SEED000_VIP}
+  # node death, the VIP moves to ${other}; then boot it again and rejoin:
+  tandem lab kill${name} ${vipNode}
+  tandem lab revive${name} ${vipNode} && tandem lab exec${name} ${vipNode} -- node ${inNode} cluster start
 Tear down (removes every namespace and process of the lab):
   tandem lab down${name}
 `);
