@@ -12,7 +12,7 @@
  * Every process lives in a host's namespaces: `lab kill` and `lab down` end them all.
  */
 
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { TandemError } from "../core/index.js";
@@ -26,6 +26,7 @@ export const ETCD_CLIENT_PORT = 2379;
 /** Inside the arbiter, /var/lib is its private directory in the lab state. */
 const ETCD_DATA_DIR = "/var/lib/tandem-etcd";
 const ETCD_READY_TIMEOUT_MS = 20_000;
+const AGENT_READY_TIMEOUT_MS = 10_000;
 /** Where each node lists the lab's nodes for `cluster start|stop` (name address lines). */
 export const LAB_NODES_FILE = "/etc/tandem/lab-nodes";
 
@@ -151,7 +152,7 @@ async function waitEtcd(lab: LabState, arbiter: HostState): Promise<void> {
   throw new TandemError("LAB_HOST_START_FAILED", `etcd in the arbiter of lab '${lab.name}' did not become healthy within ${ETCD_READY_TIMEOUT_MS / 1000} s; see ${join(hostDir(lab.name, arbiter.name), "etcd.log")}`);
 }
 
-function startNode(lab: LabState, host: HostState, clusterName: string): void {
+async function startNode(lab: LabState, host: HostState, clusterName: string): Promise<void> {
   lab.cluster = clusterName;
   writeEtc(lab, host, "/etc/tandem/tandem.conf", nodeConfig(lab, host, clusterName));
   writeEtc(lab, host, LAB_NODES_FILE, nodesOf(lab).map((n) => `${n.name} ${n.address}`).join("\n") + "\n");
@@ -159,8 +160,15 @@ function startNode(lab: LabState, host: HostState, clusterName: string): void {
   writeEtc(lab, host, "/etc/httpd/conf/httpd.conf", `# The lab's httpd unit serves "Hello ${capitalize(host.name)}" here (the tutorial's line):\nListen ${host.address}:80\n`);
   writeEtc(lab, host, "/etc/haproxy/haproxy.cfg", haproxyConfig(lab));
   const dir = hostDir(lab.name, host.name);
-  const pid = spawnInHost(lab.name, host.name, [process.execPath, AGENT_MAIN, host.address, String(LAB_AGENT_PORT), TANDEM_BIN], join(dir, "agent.log"));
+  const log = join(dir, "agent.log");
+  const pid = spawnInHost(lab.name, host.name, [process.execPath, AGENT_MAIN, host.address, String(LAB_AGENT_PORT), TANDEM_BIN], log);
   recordProcess(lab, host, "agent", pid);
+  // Ready when it says it listens (so `cluster start` right after `lab up`/`revive` reaches it).
+  const deadline = Date.now() + AGENT_READY_TIMEOUT_MS;
+  while (!(existsSync(log) && readFileSync(log, "utf8").includes(`listening on ${host.address}:${LAB_AGENT_PORT}`))) {
+    if (Date.now() > deadline) throw new TandemError("LAB_HOST_START_FAILED", `the lab agent of ${host.name} did not start within ${AGENT_READY_TIMEOUT_MS / 1000} s; see ${log}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 async function startArbiter(lab: LabState, host: HostState, clusterName: string): Promise<void> {
@@ -201,8 +209,7 @@ export function labClusterHooks(clusterName: string = DEFAULT_LAB_CLUSTER): LabH
     hostStarted: async (lab, host) => {
       switch (host.role) {
         case "node":
-          startNode(lab, host, clusterName);
-          return;
+          return startNode(lab, host, clusterName);
         case "arbiter":
           return startArbiter(lab, host, clusterName);
         case "client":

@@ -8,8 +8,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
-import { killHost, labDir, labDown, labPrefix, listNetns, readLabState } from "../../../src/lab/index.js";
-import { curlFromClient, SEED000_VIP, tandemIn, upSeed000 } from "../../../src/lab/seed000.js";
+import { killHost, labClusterHooks, labDir, labDown, labPrefix, listNetns, readLabState, reviveHost } from "../../../src/lab/index.js";
+import { curlFromClient, SEED000_VIP, tandemIn, upSeed000, waitSeed000 } from "../../../src/lab/seed000.js";
 import { inHost, removeLabAfter, uniqueLabName } from "../../support/lab.js";
 
 const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
@@ -35,7 +35,7 @@ function identity(pid: number): string | undefined {
   }
 }
 
-test("seed 000: VIP + HAProxy clone + httpd clone, round-robin, failover of the VIP holder, nothing left", { skip: !isRoot && "needs root (network namespaces)", timeout: 180_000 }, async (t) => {
+test("seed 000: VIP + HAProxy clone + httpd clone, round-robin, failover of the VIP holder, revival, nothing left", { skip: !isRoot && "needs root (network namespaces)", timeout: 180_000 }, async (t) => {
   const lab = uniqueLabName("seed");
   removeLabAfter(t, lab);
   let transcript = "";
@@ -97,6 +97,13 @@ test("seed 000: VIP + HAProxy clone + httpd clone, round-robin, failover of the 
   assert.match(after, new RegExp(`VIP-10\\.10\\.10\\.23\\s+\\(ocf:heartbeat:IPaddr2\\):\\s+Started ${survivor}\\b`));
   assert.match(after, new RegExp(`Clone Set: haproxy-clone \\[haproxy\\]:\\n\\s+\\* Started: \\[ ${survivor} \\]`));
   assert.match(await inHost(lab, survivor, ["ip", "-br", "addr", "show", "eth0"]), /10\.10\.10\.23\//, "the survivor holds the VIP");
+
+  // The dead node boots again and rejoins: both clones run on both nodes again.
+  await reviveHost(lab, vipNode, labClusterHooks());
+  const rejoin = await tandemIn(lab, vipNode, ["cluster", "start"]);
+  assert.equal(rejoin.code, 0, rejoin.stderr);
+  const { status: rejoined } = await waitSeed000(lab, survivor, 60_000);
+  t.diagnostic(`after 'lab revive ${vipNode}' and 'cluster start' there:\n${rejoined}`);
 
   // lab down leaves nothing: no namespace of the lab's prefix, no process that ran in it, no state.
   const state = readLabState(lab);
