@@ -1,5 +1,8 @@
 #!/usr/bin/env node
 // Entry point of the `tandem` command; the code lives in dist/ (npm run build).
-import { runCli } from "../dist/src/cli/index.js";
+import { registerLabCluster, runCli } from "../dist/src/cli/index.js";
+import { registerLiveCluster } from "../dist/src/cli/live/index.js";
 
+registerLiveCluster();
+registerLabCluster();
 process.exitCode = await runCli(process.argv.slice(2));

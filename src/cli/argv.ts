@@ -22,7 +22,15 @@ const VALUE_OPTIONS = new Set([
   "id",
   "nodes",
   "subnet",
+  "xml-file",
 ]);
+
+/**
+ * crm_simulate's short options for `simulate` and `explain` (pcs has none of these), as
+ * their long forms: -x FILE (--xml-file), -s (--show-scores), -t DATE (--date).
+ */
+const SHORT_VALUE_OPTIONS: Readonly<Record<string, string>> = { x: "xml-file", t: "date" };
+const SHORT_FLAG_OPTIONS: Readonly<Record<string, string>> = { s: "show-scores" };
 
 /** Long options whose value is optional and only given with '=' (`--wait`, `--wait=30`). */
 const OPTIONAL_VALUE_OPTIONS = new Set(["wait"]);
@@ -76,6 +84,23 @@ export function parseArgv(argv: readonly string[]): ParsedArgv {
     }
     if (arg === "-h") {
       flags.set("help", true);
+      continue;
+    }
+    const shortValue = arg.length >= 2 && arg[0] === "-" ? SHORT_VALUE_OPTIONS[arg.charAt(1)] : undefined;
+    if (shortValue !== undefined) {
+      if (arg.length > 2) {
+        flags.set(shortValue, arg.slice(2));
+        continue;
+      }
+      const value = argv[i + 1];
+      if (value === undefined) throw new ArgvError(`option ${arg} requires a value`);
+      flags.set(shortValue, value);
+      i++;
+      continue;
+    }
+    const shortFlag = arg.length === 2 && arg[0] === "-" ? SHORT_FLAG_OPTIONS[arg.charAt(1)] : undefined;
+    if (shortFlag !== undefined) {
+      flags.set(shortFlag, true);
       continue;
     }
     if (arg.startsWith("-") && arg.length > 1 && !isScoreLike(arg)) {

@@ -37,10 +37,34 @@ class NoLiveCluster implements CibSource {
   }
 }
 
+/**
+ * Negative numbers (scores such as -100 or -INFINITY) given as plain arguments: pcs 0.11
+ * accepts them but warns that a later version will want them after `--`.
+ */
+function negativeNumberArgs(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === "--") break;
+    const prev = i > 0 ? (argv[i - 1] as string) : "";
+    if (prev === "-f" || /^--(group|before|after|name|node|lifetime|request-timeout|output-format|config-file|id)$/.test(prev)) continue;
+    const rest = arg.slice(1);
+    const isNum = /^[0-9]+$/.test(rest) || rest.toLowerCase() === "infinity" || (rest !== "" && Number.isFinite(Number(arg)) && /^-[0-9.eE+-]+$/.test(arg));
+    if (arg.startsWith("-") && isNum) out.push(arg);
+  }
+  return out;
+}
+
 export async function runCli(argv: readonly string[], output: Output = processOutput): Promise<number> {
   let debug = argv.includes("--debug");
   try {
     const { positional, options } = parseArgv(argv);
+    const negatives = negativeNumberArgs(argv);
+    if (negatives.length > 0) {
+      output.err(
+        `Deprecation Warning: Using '${negatives.join("', '")}' without '--' is deprecated, those parameters will be considered position independent options in future pcs versions\n`,
+      );
+    }
     debug = options.debug;
     const [word, ...rest] = positional;
     if (word === undefined || word === "help") {

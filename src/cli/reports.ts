@@ -3,35 +3,10 @@
  * reports and the CLI renders them. An error that `--force` may override is `forceable`.
  */
 
-export type Severity = "error" | "warning" | "info" | "deprecation";
+import type { Report } from "../cib/edit/index.js";
 
-export interface Report {
-  /** Stable code, documented in docs/errors.md (e.g. CIB_ID_NOT_FOUND). */
-  code: string;
-  severity: Severity;
-  message: string;
-  forceable?: boolean;
-}
-
-export function error(code: string, message: string, forceable = false): Report {
-  return { code, severity: "error", message, forceable };
-}
-
-export function warning(code: string, message: string): Report {
-  return { code, severity: "warning", message };
-}
-
-export function info(code: string, message: string): Report {
-  return { code, severity: "info", message };
-}
-
-export function deprecation(code: string, message: string): Report {
-  return { code, severity: "deprecation", message };
-}
-
-export function hasErrors(reports: readonly Report[]): boolean {
-  return reports.some((r) => r.severity === "error");
-}
+export type { Report, Severity } from "../cib/edit/index.js";
+export { error, warning, info, deprecation, hasErrors, forceable } from "../cib/edit/index.js";
 
 /**
  * Renders a report as pcs does ("Error: …", "Warning: …", "Deprecation Warning: …"),

@@ -101,10 +101,17 @@ function sleep(ms: number): Promise<void> {
 /** SIGKILLs every process in the namespace (they are the lab's own) and waits until none is left. */
 async function killNetnsProcesses(netns: string): Promise<void> {
   const deadline = Date.now() + KILL_WAIT_MS;
+  const signalled = new Set<number>();
   while (true) {
     const pids = (await pidsInNetns(netns)).filter((p) => p !== process.pid);
-    if (pids.length === 0) return;
+    if (pids.length === 0) {
+      // A dying PID-namespace init leaves its network namespace before it exits: it waits
+      // for the rest of its namespace to be reaped. Wait for every process signalled here.
+      while ([...signalled].some(processRunning) && Date.now() < deadline) await sleep(10);
+      return;
+    }
     for (const pid of pids) {
+      signalled.add(pid);
       try {
         process.kill(pid, "SIGKILL");
       } catch {
@@ -293,6 +300,9 @@ async function buildHost(lab: LabState, host: HostState, hooks: LabHooks): Promi
     // hold the VIP yet; non-local bind lets a socket bind an address the node does not have.
     await inNetns(host.netns, ["sysctl", "-q", "-w", "net.ipv4.ip_nonlocal_bind=1"]);
   }
+  // A killed node's veth may outlive its namespace for a while (the kernel frees a deleted
+  // namespace asynchronously): remove the old switch port, or the revival collides with it.
+  await runCommand(["ip", "-n", lab.switchNetns, "link", "del", host.port]);
   // A fixed MAC per address, as a real machine keeps its MAC across reboots (a revived node
   // must not leave stale neighbour entries behind it). 02: = locally administered.
   await runChecked(["ip", "-n", lab.switchNetns, "link", "add", host.port, "type", "veth", "peer", "name", host.iface, "address", hostMac(host.address), "netns", host.netns]);

@@ -8,7 +8,8 @@
  *   .10  client
  *   .23  left free: the tutorial's virtual IP
  *   .22, .24, .25, … nodes in the order given (.23 skipped); `name=N` or `name=A.B.C.D`
- *        pins a node's address (so `--nodes benji=24,holly=22` is the tutorial's layout).
+ *        pins a node's address. The seed-000 tutorial's nodes keep their tutorial
+ *        addresses by default (holly .22, benji .24), so `--nodes benji,holly` is its layout.
  * No address is a gateway: no namespace has a route out of the subnet.
  */
 
@@ -52,6 +53,8 @@ const ARBITER_HOST = 2;
 const CLIENT_HOST = 10;
 const VIP_HOST = 23;
 const FIRST_NODE_HOST = 22;
+/** The tutorial's machines (seed 000): their addresses unless pinned otherwise. */
+const TUTORIAL_HOSTS: ReadonlyMap<string, number> = new Map([["holly", 22], ["benji", 24]]);
 
 /** Lab names: short, lower-case, no '-' (so one lab's prefix never matches another's). */
 export function checkLabName(name: string): void {
@@ -133,6 +136,14 @@ export function planLab(request: PlanRequest): LabPlan {
     if (spec.pinned === undefined) continue;
     const address = pinnedAddress(prefix, spec, spec.pinned);
     if (used.has(address)) throw new TandemError("LAB_BAD_NODES", `node '${spec.name}': ${formatIpv4(address)} is already taken`);
+    used.add(address);
+    addresses.set(spec.name, address);
+  }
+  for (const spec of specs) {
+    const tutorial = TUTORIAL_HOSTS.get(spec.name);
+    if (spec.pinned !== undefined || tutorial === undefined) continue;
+    const address = hostAddress(prefix, tutorial);
+    if (used.has(address)) continue;
     used.add(address);
     addresses.set(spec.name, address);
   }

@@ -19,11 +19,15 @@ export interface HostState extends HostPlan {
   launcherPid?: number;
   /** The host's init: PID 1 of its PID namespace, as seen from the machine. */
   initPid?: number;
+  /** Long-running programs the lab started in this host (etcd, the node agent), by PID on the machine. */
+  processes?: Record<string, number>;
 }
 
 export interface LabState extends Omit<LabPlan, "hosts"> {
   version: 1;
   createdAt: string;
+  /** The Tandem cluster the lab runs (lab up without --bare). */
+  cluster?: string;
   hosts: HostState[];
 }
 

@@ -4,8 +4,13 @@
  */
 
 import { spawn } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { TandemError } from "../../core/index.js";
 import {
+  LAB_AGENT_PORT,
+  LAB_NODES_FILE,
+  labClusterHooks,
   allLabNames,
   checkLabPrerequisites,
   DEFAULT_LAB_NAME,
@@ -22,17 +27,21 @@ import {
 } from "../../lab/index.js";
 import { checkFlags, UsageError, type CommandContext } from "../context.js";
 import { processOutput } from "../io.js";
-import { registerGroup } from "../registry.js";
+import { findGroup, registerGroup } from "../registry.js";
 
 const USAGE = `Usage: tandem lab [commands]...
 Run a cluster of network namespaces on this machine (root only)
 
 Commands:
     up --nodes <node[,node[=address]]...> | --nodes <count> [--name <lab>]
-            [--subnet <A.B.C.D/N>]
+            [--subnet <A.B.C.D/N>] [--cluster <name>] [--bare]
         Build a lab: a switch, the nodes (--nodes 4 names them a1...a4), a
         client and an arbiter. Default subnet 10.10.10.0/24: arbiter .2,
-        client .10, nodes .22, .24, .25, ... (.23 is left for the virtual IP).
+        client .10, nodes .22, .24, .25, ... (.23 is left for the virtual IP;
+        holly and benji get the tutorial's .22 and .24). Unless --bare, the
+        lab runs a Tandem cluster (default name mycluster): etcd in the
+        arbiter, every node configured, so that inside a node
+        'tandem cluster start --all' starts tandemd in every node.
 
     status [--name <lab>] [--all] [--output-format=text|json]
         Show the lab's hosts, addresses and whether each one is running.
@@ -89,15 +98,23 @@ function renderHealth(health: LabHealth): string {
 }
 
 async function up(ctx: CommandContext, args: string[]): Promise<number> {
-  checkFlags(ctx, ["name", "nodes", "subnet"], USAGE);
+  checkFlags(ctx, ["name", "nodes", "subnet", "cluster", "bare"], USAGE);
   if (args.length > 0) throw new UsageError(`unexpected argument '${args[0] ?? ""}'`, USAGE);
   const nodes = flagValue(ctx, "nodes");
   if (nodes === undefined) throw new UsageError("lab up needs --nodes (e.g. --nodes benji,holly or --nodes 4)", USAGE);
   const subnet = flagValue(ctx, "subnet");
-  const { lab, cleanedStale } = await labUp({ name: flagValue(ctx, "name") ?? DEFAULT_LAB_NAME, nodes, ...(subnet === undefined ? {} : { subnet }) });
+  const clusterName = flagValue(ctx, "cluster");
+  const bare = ctx.options.flags.has("bare");
+  if (bare && clusterName !== undefined) throw new UsageError("give either --bare or --cluster", USAGE);
+  const hooks = bare ? {} : labClusterHooks(clusterName);
+  const { lab, cleanedStale } = await labUp({ name: flagValue(ctx, "name") ?? DEFAULT_LAB_NAME, nodes, ...(subnet === undefined ? {} : { subnet }) }, hooks);
   if (cleanedStale) ctx.output.err(`Warning: removed the leftovers of an earlier lab '${lab.name}'\n`);
   const nodeList = lab.hosts.filter((h) => h.role === "node").map((h) => `${h.name} ${h.address}`);
   ctx.output.out(`Lab '${lab.name}' is up on ${lab.subnet}: ${nodeList.join(", ")}; client ${lab.hosts.find((h) => h.role === "client")?.address ?? "?"}\n`);
+  if (!bare) {
+    const arbiter = lab.hosts.find((h) => h.role === "arbiter")?.address ?? "?";
+    ctx.output.out(`Cluster '${clusterName ?? "mycluster"}' is set up (etcd on the arbiter ${arbiter}); start it inside a node: tandem lab exec ${lab.hosts[0]?.name ?? "NODE"} -- tandem cluster start --all\n`);
+  }
   return 0;
 }
 
@@ -149,7 +166,8 @@ async function nodeAction(ctx: CommandContext, args: string[], what: "kill" | "r
     await killHost(name, node);
     ctx.output.out(`${node}: killed (link cut, all its processes ended)\n`);
   } else {
-    await reviveHost(name, node);
+    const cluster = requireLabState(name).cluster;
+    await reviveHost(name, node, cluster === undefined ? {} : labClusterHooks(cluster));
     ctx.output.out(`${node}: running again\n`);
   }
   return 0;
@@ -201,3 +219,67 @@ registerGroup({
     }
   },
 });
+
+// ---------------------------------------------------------------- cluster start|stop inside a lab node
+
+interface AgentAnswer {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function labNodes(): Map<string, string> {
+  const nodes = new Map<string, string>();
+  for (const line of readFileSync(LAB_NODES_FILE, "utf8").split("\n")) {
+    const [name, address] = line.trim().split(/\s+/);
+    if (name !== undefined && name !== "" && address !== undefined) nodes.set(name, address);
+  }
+  return nodes;
+}
+
+async function askAgent(node: string, address: string, action: "start" | "stop"): Promise<AgentAnswer> {
+  try {
+    const response = await fetch(`http://${address}:${LAB_AGENT_PORT}/cluster/${action}`, { method: "POST", signal: AbortSignal.timeout(160_000) });
+    return (await response.json()) as AgentAnswer;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return { code: 1, stdout: "", stderr: `Error: ${node}: unable to reach the node's lab agent at ${address}:${LAB_AGENT_PORT} (${reason}) [LAB_AGENT_UNREACHABLE]\n` };
+  }
+}
+
+/** `cluster start|stop [--all | NODE...]` in a lab node: each node runs it itself, through its agent (pcs does it through pcsd). */
+async function labClusterControl(ctx: CommandContext, action: "start" | "stop", args: string[]): Promise<number> {
+  checkFlags(ctx, ["all", "wait", "force"], USAGE);
+  const nodes = labNodes();
+  const names = args.filter((a) => a !== "--all");
+  const all = ctx.options.flags.has("all") || args.includes("--all");
+  if (all && names.length > 0) throw new UsageError("Cannot specify both --all and a list of nodes.", USAGE);
+  const targets = all ? [...nodes.keys()] : names.length > 0 ? names : [process.env["TANDEM_LAB_HOST"] ?? hostname()];
+  for (const name of targets) {
+    if (!nodes.has(name)) throw new TandemError("LAB_HOST_NOT_FOUND", `'${name}' is not a node of this lab (nodes: ${[...nodes.keys()].join(", ")})`);
+  }
+  const answers = await Promise.all(targets.map((name) => askAgent(name, nodes.get(name) as string, action)));
+  for (const answer of answers) {
+    ctx.output.out(answer.stdout);
+    ctx.output.err(answer.stderr);
+  }
+  return answers.every((a) => a.code === 0) ? 0 : 1;
+}
+
+/**
+ * Inside a lab node (TANDEM_LAB set, the lab's node list present), `cluster start|stop`
+ * reaches every node it names through the lab agents. Call after the live cluster commands
+ * are registered, so this wraps them.
+ */
+export function registerLabCluster(): void {
+  const group = findGroup("cluster");
+  if (group === undefined) return;
+  const inner = group.run;
+  group.run = async (ctx, args) => {
+    const [sub, ...rest] = args;
+    const lab = process.env["TANDEM_LAB"];
+    const inLab = lab !== undefined && lab !== "" && ctx.options.file === undefined && existsSync(LAB_NODES_FILE);
+    if (inLab && (sub === "start" || sub === "stop")) return labClusterControl(ctx, sub, rest);
+    return inner(ctx, args);
+  };
+}

@@ -59,8 +59,8 @@ test("a two-node lab: up, status, exec, client, kill, revive, down, nothing left
   assert.deepEqual(
     health.hosts.map((h) => [h.name, h.address, h.running]),
     [
-      ["benji", "10.10.10.22", true],
-      ["holly", "10.10.10.24", true],
+      ["benji", "10.10.10.24", true],
+      ["holly", "10.10.10.22", true],
       ["client", "10.10.10.10", true],
       ["arbiter", "10.10.10.2", true],
     ],
@@ -73,17 +73,17 @@ test("a two-node lab: up, status, exec, client, kill, revive, down, nothing left
   assert.equal(hostName, "benji");
   assert.equal(etcHostname, "benji");
   assert.ok(Number(shellPid) < 100, `PID ${shellPid} is from the node's own PID namespace`);
-  assert.deepEqual(routes, ["10.10.10.0/24 dev eth0 proto kernel scope link src 10.10.10.22"]);
+  assert.deepEqual(routes, ["10.10.10.0/24 dev eth0 proto kernel scope link src 10.10.10.24"]);
   assert.equal((await cli("lab", "exec", "--name", name, "holly", "--", "test", "-e", "/var/log/benji.txt")).code, 1, "holly does not see benji's /var/log");
   assert.ok(!existsSync("/var/log/benji.txt"), "nor does the machine");
   // /etc is an overlay per node: a node's own configuration files, the machine's below.
   const etcFile = `/etc/tandem-lab-test-${name}.conf`;
-  await inHost(name, "benji", ["sh", "-c", `echo 'Listen 10.10.10.22:80' > ${etcFile}`]);
-  assert.equal((await inHost(name, "benji", ["cat", etcFile])).trim(), "Listen 10.10.10.22:80");
+  await inHost(name, "benji", ["sh", "-c", `echo 'Listen 10.10.10.24:80' > ${etcFile}`]);
+  assert.equal((await inHost(name, "benji", ["cat", etcFile])).trim(), "Listen 10.10.10.24:80");
   assert.equal((await cli("lab", "exec", "--name", name, "holly", "--", "test", "-e", etcFile)).code, 1, "holly has its own /etc");
   assert.ok(!existsSync(etcFile), "the machine's /etc is untouched");
   assert.match(await inHost(name, "holly", ["cat", "/etc/os-release"]), /PRETTY_NAME/, "the machine's files show through");
-  assert.equal((await inHost(name, "holly", ["getent", "hosts", "benji"])).trim().split(/\s+/)[0], "10.10.10.22", "hosts resolve each other by name");
+  assert.equal((await inHost(name, "holly", ["getent", "hosts", "benji"])).trim().split(/\s+/)[0], "10.10.10.24", "hosts resolve each other by name");
   assert.equal((await inHost(name, "benji", ["sysctl", "-n", "net.ipv4.ip_nonlocal_bind"])).trim(), "1");
 
   // No way out: no default route anywhere.
@@ -94,8 +94,8 @@ test("a two-node lab: up, status, exec, client, kill, revive, down, nothing left
 
   // The client reaches a server in a node.
   const logFile = join(labDir(name), "server.log");
-  const serverPid = spawnInHost(name, "benji", [process.execPath, "-e", helloServerScript("10.10.10.22", 8080, "Hello Benji")], logFile);
-  await waitFor("benji's web server", async () => (await curlFromClient(name, "http://10.10.10.22:8080/")).code === 0);
+  const serverPid = spawnInHost(name, "benji", [process.execPath, "-e", helloServerScript("10.10.10.24", 8080, "Hello Benji")], logFile);
+  await waitFor("benji's web server", async () => (await curlFromClient(name, "http://10.10.10.24:8080/")).code === 0);
   assert.equal((await curlFromClient(name, "http://benji:8080/")).body, "Hello Benji\n");
 
   // Node death: the link is cut and every process in the node ends.
@@ -104,7 +104,7 @@ test("a two-node lab: up, status, exec, client, kill, revive, down, nothing left
   const kill = await cli("lab", "kill", "--name", name, "benji");
   assert.equal(kill.code, 0, kill.stderr);
   await waitFor("benji's processes to end", () => Promise.resolve(!alive(serverPid) && !alive(benjiInit)));
-  assert.notEqual((await curlFromClient(name, "http://10.10.10.22:8080/")).code, 0);
+  assert.notEqual((await curlFromClient(name, "http://10.10.10.24:8080/")).code, 0);
   const afterKill = (await labHealth(name)) as LabHealth;
   assert.deepEqual(
     afterKill.hosts.map((h) => [h.name, h.running]),
@@ -123,7 +123,7 @@ test("a two-node lab: up, status, exec, client, kill, revive, down, nothing left
   assert.equal((await cli("lab", "revive", "--name", name, "benji")).code, 0);
   assert.equal((await inHost(name, "benji", ["hostname"])).trim(), "benji");
   assert.equal((await inHost(name, "benji", ["sh", "-c", "test -e /var/log/benji.txt && echo yes || echo no"])).trim(), "no");
-  assert.equal((await cli("lab", "client", "--name", name, "--", "curl", "-s", "-m", "2", "http://10.10.10.22:8080/")).code, 7, "connection refused: the node is back, its server is not");
+  assert.equal((await cli("lab", "client", "--name", name, "--", "curl", "-s", "-m", "2", "http://10.10.10.24:8080/")).code, 7, "connection refused: the node is back, its server is not");
 
   // Down removes every namespace and process.
   const inits = (readLabState(name)?.hosts ?? []).map((h) => h.initPid).filter((p): p is number => p !== undefined);

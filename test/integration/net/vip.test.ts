@@ -20,7 +20,7 @@ async function curlVip(lab: string): Promise<string> {
 test("the built-in IPaddr2 adds, announces, monitors and removes a VIP the client follows", async (t) => {
   const lab = uniqueLabName("vip");
   removeLabAfter(t, lab);
-  assert.equal((await cli("lab", "up", "--name", lab, "--nodes", "benji,holly")).code, 0);
+  assert.equal((await cli("lab", "up", "--name", lab, "--nodes", "benji=22,holly=24", "--bare")).code, 0);
 
   // Both web servers bind the VIP before either node holds it: ip_nonlocal_bind, as
   // HAProxy's `bind VIP:80 transparent` needs on the node without the VIP.
@@ -65,7 +65,7 @@ test("the real Debian IPaddr2 script works inside a lab node", async (t) => {
   assert.ok(existsSync(REAL_IPADDR2), `${REAL_IPADDR2} (Debian resource-agents) is installed`);
   const lab = uniqueLabName("real");
   removeLabAfter(t, lab);
-  assert.equal((await cli("lab", "up", "--name", lab, "--nodes", "benji,holly")).code, 0);
+  assert.equal((await cli("lab", "up", "--name", lab, "--nodes", "benji=22,holly=24", "--bare")).code, 0);
   spawnInHost(lab, "holly", [process.execPath, "-e", helloServerScript(VIP, 80, "Hello Holly")], join(labDir(lab), "web.log"));
   const run = (action: string): Promise<number> =>
     runInHost(lab, "holly", ["env", "OCF_ROOT=/usr/lib/ocf", `OCF_RESKEY_ip=${VIP}`, "OCF_RESKEY_cidr_netmask=24", REAL_IPADDR2, action]).then((r) => r.code);

@@ -12,13 +12,29 @@ function code(fn: () => unknown): string | undefined {
   }
 }
 
+test("the tutorial's nodes keep the tutorial's addresses: holly .22, benji .24, the VIP .23 free", () => {
+  const plan = planLab({ name: "demo", nodes: "benji,holly,carol" });
+  assert.deepEqual(
+    plan.hosts.filter((h) => h.role === "node").map((h) => [h.name, h.address]),
+    [
+      ["benji", "10.10.10.24"],
+      ["holly", "10.10.10.22"],
+      ["carol", "10.10.10.25"],
+    ],
+  );
+  assert.deepEqual(
+    planLab({ name: "demo", nodes: "benji=30,holly" }).hosts.slice(0, 2).map((h) => h.address),
+    ["10.10.10.30", "10.10.10.22"],
+  );
+});
+
 test("named nodes get .22, .24, … in order, skipping the virtual IP's .23", () => {
-  const plan = planLab({ name: "demo", nodes: "benji,holly" });
+  const plan = planLab({ name: "demo", nodes: "mars,venus" });
   assert.deepEqual(
     plan.hosts.map((h) => [h.name, h.role, h.address, h.netns, h.port]),
     [
-      ["benji", "node", "10.10.10.22", "tdmlab-demo-benji", "s-benji"],
-      ["holly", "node", "10.10.10.24", "tdmlab-demo-holly", "s-holly"],
+      ["mars", "node", "10.10.10.22", "tdmlab-demo-mars", "s-mars"],
+      ["venus", "node", "10.10.10.24", "tdmlab-demo-venus", "s-venus"],
       ["client", "client", "10.10.10.10", "tdmlab-demo-client", "s-client"],
       ["arbiter", "arbiter", "10.10.10.2", "tdmlab-demo-arbiter", "s-arbiter"],
     ],
