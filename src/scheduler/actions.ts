@@ -178,7 +178,8 @@ export class ActionPlan {
     const thenIsClone = then.variant === "clone";
     if (firstIsClone && thenIsClone) {
       // Clone to clone: interleaved instances pair up per node; otherwise only runnability.
-      const interleave = (kind === "Mandatory" ? then : first).interleave;
+      // require-all=false goes through "one or more" of the first clone: no pairing.
+      const interleave = (kind === "Mandatory" ? then : first).interleave && this.requireAll;
       if (interleave) {
         for (const ti of then.children) {
           const tn = instanceNode(ti);
@@ -253,13 +254,13 @@ export class ActionPlan {
       this.requireAll = c.requireAll !== false;
       if (kind === "Mandatory") this.order(p.first, p.firstAction, p.then, p.thenAction, "Mandatory", reason);
       this.symmetricOrder = false;
-      this.requireAll = true;
       if (symmetrical && kind === "Mandatory") {
         const inv = (a: string): string | undefined => ({ start: "stop", stop: "start", promote: "demote", demote: "promote" })[a];
         const fi = inv(p.thenAction);
         const ti = inv(p.firstAction);
         if (fi !== undefined && ti !== undefined) this.order(p.then, fi, p.first, ti, "MandatoryReverse", reason);
       }
+      this.requireAll = true;
     }
   }
 
