@@ -20,6 +20,8 @@ export interface Act {
   optional: boolean;
   runnable: boolean;
   reason: string | undefined;
+  /** A blocked clone-instance start that Pacemaker still lists (require-all=false orders). */
+  listBlocked?: boolean;
 }
 
 /** Edge flags: what a "first" action's state implies for "then" and back. */
@@ -193,17 +195,17 @@ export class ActionPlan {
           // An interleaved instance with no instance of the first clone on its node cannot start.
           if (!partnered && this.requireAll && !first.meta.has("clone-min") && kind === "Mandatory" && thenTask === "start" && firstTask === "start") {
             // Interleaved: no instance of the first clone on this node, so this one cannot start.
-            for (const t of this.actsOf(ti, thenTask)) this.cloneRunnable.push({ firsts: [], then: t, reason, stopsRunning: this.symmetricOrder, minimum: 1 });
+            for (const t of this.actsOf(ti, thenTask)) this.cloneRunnable.push({ firsts: [], then: t, reason, stopsRunning: this.symmetricOrder, minimum: 1, oneOrMore: false });
           } else if ((!partnered || cloneMin(first) > 1) && kind === "Mandatory" && thenTask === "start" && firstTask === "start") {
             const firsts = this.actsOf(first, firstTask);
-            for (const t of this.actsOf(ti, thenTask)) this.cloneRunnable.push({ firsts, then: t, reason, stopsRunning: this.symmetricOrder, minimum: cloneMin(first) });
+            for (const t of this.actsOf(ti, thenTask)) this.cloneRunnable.push({ firsts, then: t, reason, stopsRunning: this.symmetricOrder, minimum: cloneMin(first), oneOrMore: !this.requireAll });
           }
         }
         return;
       }
       if (kind === "Mandatory") {
         const firsts = this.actsOf(first, firstTask);
-        for (const t of this.actsOf(then, thenTask)) if (thenTask === "start" && firstTask === "start") this.cloneRunnable.push({ firsts, then: t, reason, stopsRunning: this.symmetricOrder, minimum: cloneMin(first) });
+        for (const t of this.actsOf(then, thenTask)) if (thenTask === "start" && firstTask === "start") this.cloneRunnable.push({ firsts, then: t, reason, stopsRunning: this.symmetricOrder, minimum: cloneMin(first), oneOrMore: !this.requireAll });
       }
       return;
     }
@@ -212,7 +214,7 @@ export class ActionPlan {
     for (const t of thens) {
       if (kind === "Mandatory") {
         for (const f of firsts) this.edge(f, t, !thenIsClone, false, !firstIsClone, reason);
-        if (firstIsClone && thenTask === "start" && firstTask === "start") this.cloneRunnable.push({ firsts, then: t, reason, stopsRunning: this.symmetricOrder, minimum: cloneMin(first) });
+        if (firstIsClone && thenTask === "start" && firstTask === "start") this.cloneRunnable.push({ firsts, then: t, reason, stopsRunning: this.symmetricOrder, minimum: cloneMin(first), oneOrMore: !this.requireAll });
       } else {
         // Reverse (stop) direction: a stop that cannot run blocks the stops ordered after it.
         for (const f of firsts) this.edge(f, t, false, !firstIsClone && !thenIsClone, !firstIsClone && !thenIsClone && f.task === "stop", reason);
@@ -220,7 +222,7 @@ export class ActionPlan {
     }
   }
 
-  private readonly cloneRunnable: { firsts: Act[]; then: Act; reason: string; stopsRunning: boolean; minimum: number }[] = [];
+  private readonly cloneRunnable: { firsts: Act[]; then: Act; reason: string; stopsRunning: boolean; minimum: number; oneOrMore: boolean }[] = [];
   /** Whether the order being expanded is symmetrical (read by edge()). */
   private symmetricOrder = false;
   /** require-all of the order being expanded (false: any instance of the first will do). */
@@ -323,7 +325,8 @@ export class ActionPlan {
       for (const cr of this.cloneRunnable) {
         if (cr.then.runnable && (!isAlreadyRunning(cr.then) || cr.stopsRunning) && cr.firsts.filter((f) => f.runnable || isAlreadyRunning(f)).length < cr.minimum) {
           cr.then.runnable = false;
-          cr.then.reason = `unrunnable ${cr.firsts[0]?.rsc.id ?? ""} start`;
+          cr.then.reason = cr.oneOrMore ? `unrunnable clone-one-or-more:${cr.reason.replace(/^order /, "")}` : `unrunnable ${cr.firsts[0]?.rsc.id ?? ""} start`;
+          if (cr.oneOrMore) cr.then.listBlocked = true;
           changed = true;
         }
       }
@@ -466,7 +469,7 @@ function summarize(p: WRsc, pa: PrimitiveActions, nextRole: Role, migrating: boo
     }
     const a: SummaryAction = { action: "Start", rsc: p.id, node: next.name };
     // Clone instances that cannot start are not listed (their clone's pseudo action is what blocks).
-    if (!start.runnable && p.instance >= 0) return undefined;
+    if (!start.runnable && p.instance >= 0 && start.listBlocked !== true) return undefined;
     if (!start.runnable) {
       a.blocked = true;
       if (start.reason !== undefined) a.reason = `due to ${start.reason}`;
