@@ -214,6 +214,11 @@ export class ActionPlan {
     for (const t of thens) {
       if (kind === "Mandatory") {
         for (const f of firsts) this.edge(f, t, !thenIsClone, false, !firstIsClone, reason);
+        // A clone's "running" pseudo action is redone when any instance stops or starts,
+        // which restarts a primitive ordered after the clone.
+        if (firstIsClone && !thenIsClone && firstTask === "start" && thenTask === "start") {
+          for (const f of this.actsOf(first, "stop")) if (f.node === t.node) this.edge(f, t, true, false, false, `${reason} (${first.id} running)`);
+        }
         if (firstIsClone && thenTask === "start" && firstTask === "start") this.cloneRunnable.push({ firsts, then: t, reason, stopsRunning: this.symmetricOrder, minimum: cloneMin(first), oneOrMore: !this.requireAll });
       } else {
         // Reverse (stop) direction: a stop that cannot run blocks the stops ordered after it.
