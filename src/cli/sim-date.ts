@@ -81,3 +81,16 @@ export function simulationDateLines(model: CibModel, dateText: string | undefine
   const sec = executionDateSec(model.cib, effectiveAttribute(model.properties, "execution-date"));
   return sec === undefined ? [] : [`Using the original execution date of: ${formatUtc(sec)}`];
 }
+
+/**
+ * Everything crm_simulate prints before "Current cluster status:": the date line, then,
+ * with maintenance-mode on, crm_mon's "Resource management is DISABLED" banner.
+ */
+export function simulationPreamble(model: CibModel, dateText: string | undefined): string[] {
+  const lines = simulationDateLines(model, dateText);
+  const maintenance = effectiveAttribute(model.properties, "maintenance-mode");
+  if (maintenance !== undefined && /^(true|on|yes|y|1)$/i.test(maintenance.trim())) {
+    lines.push("", "              *** Resource management is DISABLED ***", "  The cluster will not attempt to start, stop or recover services", "");
+  }
+  return lines;
+}

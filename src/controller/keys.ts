@@ -78,3 +78,11 @@ export function parseActionKey(cluster: string, key: string): { node: string; ke
 export function nodeRequestsPrefix(cluster: string, node: string): string {
   return `${clusterRoot(cluster)}requests/${node}/`;
 }
+
+/**
+ * A fence request for one node (`{incarnation, by, atMs}`): written when the node was
+ * declared dead; if that incarnation is alive after all, it stops everything and rejoins.
+ */
+export function fenceKey(cluster: string, node: string): string {
+  return `${clusterRoot(cluster)}fence/${node}`;
+}

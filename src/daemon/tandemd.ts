@@ -16,9 +16,9 @@ import { networkInterfaces } from "node:os";
 import { join } from "node:path";
 import { describeError, TandemError } from "../core/index.js";
 import { campaign, electionPrefix, Membership, MembershipView, publishDc, UdpHeartbeat, type DetectorEvent, type Leadership, type LeaseLoss, type PeerAddress } from "../cluster/index.js";
-import { DcController, NodeAgent, type Logger } from "../controller/index.js";
+import { DcController, fenceKey, NodeAgent, type Logger } from "../controller/index.js";
 import { Executor } from "../executor/index.js";
-import { EtcdStore, type EtcdConnectionOptions, type Store } from "../store/index.js";
+import { EtcdStore, type EtcdConnectionOptions, type Store, type Watch } from "../store/index.js";
 import type { DaemonConfig } from "./config.js";
 
 export interface TandemdOptions {
@@ -76,6 +76,8 @@ export class Tandemd {
   private readonly dead = new Set<string>();
   private stopping = false;
   private fencing = false;
+  private campaignGeneration = 0;
+  private fenceWatch: Watch | undefined;
 
   constructor(options: TandemdOptions) {
     this.config = options.config;
@@ -125,7 +127,9 @@ export class Tandemd {
       ttlSec: c.leaseTtlSec,
     });
     this.membership.onLost((loss) => void this.selfFence(loss));
+    const fenceStart = await this.store.get(fenceKey(c.clusterName, c.nodeName));
     await this.join();
+    this.watchFenceRequests(fenceStart.revision + 1);
     this.updatePeers();
     await this.agent.start();
     this.log.info("tandemd joined the cluster", { cluster: c.clusterName, node: c.nodeName, incarnation: this.incarnation, heartbeat: hb });
@@ -171,6 +175,7 @@ export class Tandemd {
       this.log.warn("peer declared dead by the failure detector", { peer: e.node, silentMs: e.silentMs });
       this.dc?.nodeDead(e.node);
       if (!this.isDc) void this.deposeDeadDc(e.node);
+      else void this.requestFence(e.node);
     } else if (e.type === "alive" && this.dead.has(e.node)) {
       this.log.info("peer heard again; it stays offline until it rejoins", { peer: e.node, silentMs: e.silentMs });
     }
@@ -189,14 +194,18 @@ export class Tandemd {
       const leader = [...r.kvs].sort((a, b) => a.createRevision - b.createRevision)[0];
       if (leader === undefined || leader.value !== node) return;
       const done = await this.store.compareAndDelete(leader.key, leader.modRevision);
-      if (done.ok) this.log.warn("deposed the DC: the failure detector declared it dead", { dc: node, epoch: leader.createRevision });
+      if (done.ok) {
+        this.log.warn("deposed the DC: the failure detector declared it dead", { dc: node, epoch: leader.createRevision });
+        await this.requestFence(node);
+      }
     } catch (error) {
       this.log.warn("could not depose the dead DC; its lease will expire", { dc: node, error: describeError(error) });
     }
   }
 
   private async campaignLoop(): Promise<void> {
-    while (!this.stopping && !this.fencing) {
+    const generation = ++this.campaignGeneration;
+    while (!this.stopping && !this.fencing && generation === this.campaignGeneration) {
       const lease = this.membership.lease;
       if (lease === undefined) return;
       this.campaignAbort = new AbortController();
@@ -234,13 +243,23 @@ export class Tandemd {
    */
   private async selfFence(loss: LeaseLoss): Promise<void> {
     if (this.stopping || this.fencing) return;
-    this.fencing = true;
     this.log.error("membership lost: self-fencing (stopping every resource)", { reason: loss.reason, sinceLastRenewalMs: loss.sinceLastRenewalMs });
+    await this.fenceAndRejoin(false);
+  }
+
+  /**
+   * Stops every resource, then (leaving first when asked to, so the DC sees a new
+   * membership) rejoins with a new lease and a republished status.
+   */
+  private async fenceAndRejoin(leaveFirst: boolean): Promise<void> {
+    if (this.stopping || this.fencing) return;
+    this.fencing = true;
     this.campaignAbort?.abort();
     this.dc?.stop();
     this.agent.stop();
     const r = await this.executor.stopAll(Math.max(1000, this.config.leaseTtlSec * 250));
     this.log.warn("self-fencing done", { stopped: r.stopped, failed: r.failed, skipped: r.skipped, durationMs: r.durationMs });
+    if (leaveFirst) await this.membership.leave().catch((error: unknown) => this.log.warn("leaving failed", { error: describeError(error) }));
     while (!this.stopping) {
       try {
         await this.membership.join();
@@ -259,6 +278,45 @@ export class Tandemd {
   }
 
   /**
+   * A fence request for this incarnation (the DC declared us dead while we were alive:
+   * a pause, a lost heartbeat path): our resources are already being started elsewhere,
+   * so stop everything at once and come back as a new member.
+   */
+  private watchFenceRequests(fromRevision: number): void {
+    const key = fenceKey(this.config.clusterName, this.config.nodeName);
+    this.fenceWatch = this.store.watch(key, {
+      fromRevision,
+      onEvents: (batch) => {
+        for (const ev of batch.events) {
+          if (ev.type !== "put" || ev.kv.key !== key) continue;
+          let incarnation: unknown;
+          try {
+            incarnation = (JSON.parse(ev.kv.value) as { incarnation?: unknown }).incarnation;
+          } catch {
+            continue;
+          }
+          if (incarnation !== this.incarnation) continue;
+          this.log.error("fenced on request of the DC: stopping every resource and rejoining", { request: ev.kv.value });
+          void this.fenceAndRejoin(true).finally(() => void this.store.compareAndDelete(key, ev.kv.modRevision).catch(() => undefined));
+        }
+      },
+      onError: (error) => this.log.warn("fence-request watch ended", { error: describeError(error) }),
+    });
+  }
+
+  /** As DC (or deposer of a dead DC): ask a node declared dead to fence itself if it is alive after all. */
+  private async requestFence(node: string): Promise<void> {
+    const rec = this.view.nodes().get(node);
+    if (rec === undefined) return;
+    try {
+      await this.store.put(fenceKey(this.config.clusterName, node), JSON.stringify({ incarnation: rec.incarnation, by: this.config.nodeName, atMs: Date.now() }));
+    } catch (error) {
+      this.log.warn("could not write a fence request", { peer: node, error: describeError(error) });
+    }
+  }
+
+
+  /**
    * As `pcs cluster stop`: stop this node's resources, leave membership, exit. A DC
    * resigns first so another node takes over at once.
    */
@@ -267,6 +325,7 @@ export class Tandemd {
     this.stopping = true;
     this.log.info("tandemd stopping: resources first, then membership", { node: this.config.nodeName });
     this.campaignAbort?.abort();
+    this.fenceWatch?.close();
     this.dc?.stop();
     await this.leadership?.resign().catch(() => undefined);
     this.agent?.stop();

@@ -20,6 +20,8 @@ export interface Act {
   optional: boolean;
   runnable: boolean;
   reason: string | undefined;
+  /** A blocked clone-instance start that Pacemaker still lists (require-all=false orders). */
+  listBlocked?: boolean;
 }
 
 /** Edge flags: what a "first" action's state implies for "then" and back. */
@@ -178,7 +180,8 @@ export class ActionPlan {
     const thenIsClone = then.variant === "clone";
     if (firstIsClone && thenIsClone) {
       // Clone to clone: interleaved instances pair up per node; otherwise only runnability.
-      const interleave = (kind === "Mandatory" ? then : first).interleave;
+      // require-all=false goes through "one or more" of the first clone: no pairing.
+      const interleave = (kind === "Mandatory" ? then : first).interleave && this.requireAll;
       if (interleave) {
         for (const ti of then.children) {
           const tn = instanceNode(ti);
@@ -192,17 +195,17 @@ export class ActionPlan {
           // An interleaved instance with no instance of the first clone on its node cannot start.
           if (!partnered && this.requireAll && !first.meta.has("clone-min") && kind === "Mandatory" && thenTask === "start" && firstTask === "start") {
             // Interleaved: no instance of the first clone on this node, so this one cannot start.
-            for (const t of this.actsOf(ti, thenTask)) this.cloneRunnable.push({ firsts: [], then: t, reason, stopsRunning: this.symmetricOrder, minimum: 1 });
+            for (const t of this.actsOf(ti, thenTask)) this.cloneRunnable.push({ firsts: [], then: t, reason, stopsRunning: this.symmetricOrder, minimum: 1, oneOrMore: false });
           } else if ((!partnered || cloneMin(first) > 1) && kind === "Mandatory" && thenTask === "start" && firstTask === "start") {
             const firsts = this.actsOf(first, firstTask);
-            for (const t of this.actsOf(ti, thenTask)) this.cloneRunnable.push({ firsts, then: t, reason, stopsRunning: this.symmetricOrder, minimum: cloneMin(first) });
+            for (const t of this.actsOf(ti, thenTask)) this.cloneRunnable.push({ firsts, then: t, reason, stopsRunning: this.symmetricOrder, minimum: cloneMin(first), oneOrMore: !this.requireAll });
           }
         }
         return;
       }
       if (kind === "Mandatory") {
         const firsts = this.actsOf(first, firstTask);
-        for (const t of this.actsOf(then, thenTask)) if (thenTask === "start" && firstTask === "start") this.cloneRunnable.push({ firsts, then: t, reason, stopsRunning: this.symmetricOrder, minimum: cloneMin(first) });
+        for (const t of this.actsOf(then, thenTask)) if (thenTask === "start" && firstTask === "start") this.cloneRunnable.push({ firsts, then: t, reason, stopsRunning: this.symmetricOrder, minimum: cloneMin(first), oneOrMore: !this.requireAll });
       }
       return;
     }
@@ -211,7 +214,12 @@ export class ActionPlan {
     for (const t of thens) {
       if (kind === "Mandatory") {
         for (const f of firsts) this.edge(f, t, !thenIsClone, false, !firstIsClone, reason);
-        if (firstIsClone && thenTask === "start" && firstTask === "start") this.cloneRunnable.push({ firsts, then: t, reason, stopsRunning: this.symmetricOrder, minimum: cloneMin(first) });
+        // A clone's "running" pseudo action is redone when any instance stops or starts,
+        // which restarts a primitive ordered after the clone.
+        if (firstIsClone && !thenIsClone && firstTask === "start" && thenTask === "start") {
+          for (const f of this.actsOf(first, "stop")) if (f.node === t.node) this.edge(f, t, true, false, false, `${reason} (${first.id} running)`);
+        }
+        if (firstIsClone && thenTask === "start" && firstTask === "start") this.cloneRunnable.push({ firsts, then: t, reason, stopsRunning: this.symmetricOrder, minimum: cloneMin(first), oneOrMore: !this.requireAll });
       } else {
         // Reverse (stop) direction: a stop that cannot run blocks the stops ordered after it.
         for (const f of firsts) this.edge(f, t, false, !firstIsClone && !thenIsClone, !firstIsClone && !thenIsClone && f.task === "stop", reason);
@@ -219,7 +227,7 @@ export class ActionPlan {
     }
   }
 
-  private readonly cloneRunnable: { firsts: Act[]; then: Act; reason: string; stopsRunning: boolean; minimum: number }[] = [];
+  private readonly cloneRunnable: { firsts: Act[]; then: Act; reason: string; stopsRunning: boolean; minimum: number; oneOrMore: boolean }[] = [];
   /** Whether the order being expanded is symmetrical (read by edge()). */
   private symmetricOrder = false;
   /** require-all of the order being expanded (false: any instance of the first will do). */
@@ -253,13 +261,13 @@ export class ActionPlan {
       this.requireAll = c.requireAll !== false;
       if (kind === "Mandatory") this.order(p.first, p.firstAction, p.then, p.thenAction, "Mandatory", reason);
       this.symmetricOrder = false;
-      this.requireAll = true;
       if (symmetrical && kind === "Mandatory") {
         const inv = (a: string): string | undefined => ({ start: "stop", stop: "start", promote: "demote", demote: "promote" })[a];
         const fi = inv(p.thenAction);
         const ti = inv(p.firstAction);
         if (fi !== undefined && ti !== undefined) this.order(p.then, fi, p.first, ti, "MandatoryReverse", reason);
       }
+      this.requireAll = true;
     }
   }
 
@@ -322,7 +330,8 @@ export class ActionPlan {
       for (const cr of this.cloneRunnable) {
         if (cr.then.runnable && (!isAlreadyRunning(cr.then) || cr.stopsRunning) && cr.firsts.filter((f) => f.runnable || isAlreadyRunning(f)).length < cr.minimum) {
           cr.then.runnable = false;
-          cr.then.reason = `unrunnable ${cr.firsts[0]?.rsc.id ?? ""} start`;
+          cr.then.reason = cr.oneOrMore ? `unrunnable clone-one-or-more:${cr.reason.replace(/^order /, "")}` : `unrunnable ${cr.firsts[0]?.rsc.id ?? ""} start`;
+          if (cr.oneOrMore) cr.then.listBlocked = true;
           changed = true;
         }
       }
@@ -465,7 +474,7 @@ function summarize(p: WRsc, pa: PrimitiveActions, nextRole: Role, migrating: boo
     }
     const a: SummaryAction = { action: "Start", rsc: p.id, node: next.name };
     // Clone instances that cannot start are not listed (their clone's pseudo action is what blocks).
-    if (!start.runnable && p.instance >= 0) return undefined;
+    if (!start.runnable && p.instance >= 0 && start.listBlocked !== true) return undefined;
     if (!start.runnable) {
       a.blocked = true;
       if (start.reason !== undefined) a.reason = `due to ${start.reason}`;

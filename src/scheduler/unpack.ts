@@ -327,11 +327,20 @@ const ON_FAIL_RANK: Record<string, number> = {
 };
 
 function expectedRc(op: LrmRscOp, isProbe: boolean): number {
-  const key = op.transitionKey ?? op.transitionMagic?.split(";")[1];
+  let key = op.transitionKey;
+  if (key === undefined && op.transitionMagic !== undefined) {
+    const semi = op.transitionMagic.indexOf(";");
+    key = semi >= 0 ? op.transitionMagic.slice(semi + 1) : undefined;
+  }
   if (key !== undefined) {
-    const parts = key.split(":");
-    const rc = parts.length >= 4 ? Number(parts[2]) : Number.NaN;
-    if (!Number.isNaN(rc)) return rc;
+    // "action:transition:target-rc:uuid"
+    const a = key.indexOf(":");
+    const b = a < 0 ? -1 : key.indexOf(":", a + 1);
+    const c = b < 0 ? -1 : key.indexOf(":", b + 1);
+    if (c > b + 1) {
+      const rc = Number(key.slice(b + 1, c));
+      if (!Number.isNaN(rc)) return rc;
+    }
   }
   return isProbe ? 7 : 0;
 }
@@ -354,14 +363,17 @@ function configuredOnFail(prim: Primitive | undefined, task: string, intervalMs:
 }
 
 function unpackOps(rsc: WRsc, prim: Primitive | undefined, ops: LrmRscOp[], options: Options, nowSec: number): OpOutcome {
-  const sorted = ops
-    .map((op, i) => ({ op, i }))
-    .sort((a, b) => {
-      const ca = a.op.callId < 0 ? Number.MAX_SAFE_INTEGER : a.op.callId;
-      const cb = b.op.callId < 0 ? Number.MAX_SAFE_INTEGER : b.op.callId;
-      return ca - cb || a.i - b.i;
-    })
-    .map((e) => e.op);
+  const sorted =
+    ops.length <= 1
+      ? ops
+      : ops
+          .map((op, i) => ({ op, i }))
+          .sort((a, b) => {
+            const ca = a.op.callId < 0 ? Number.MAX_SAFE_INTEGER : a.op.callId;
+            const cb = b.op.callId < 0 ? Number.MAX_SAFE_INTEGER : b.op.callId;
+            return ca - cb || a.i - b.i;
+          })
+          .map((e) => e.op);
   const promotable = cloneOf(rsc)?.promotable ?? false;
   const activeRole: Role = promotable ? "Unpromoted" : "Started";
   const out: OpOutcome = {

@@ -73,7 +73,17 @@ function cloneView(rsc: WRsc, ws: WorkingSet, state: StateOf): CloneView {
     if (!isActive && inst.orphan) continue;
     instances.push(inst.variant === "primitive" ? primitiveView(inst, state) : groupView(inst, state));
   }
-  const stoppedNodes = rsc.unique || !ws.options.symmetric ? [] : ws.nodes.map((n) => n.name).filter((n) => !active.has(n)).sort(byteCompare);
+  // crm_mon lists the clone's allowed nodes without an instance: every node in a symmetric
+  // cluster, else the nodes where the status section knows an instance.
+  const known = new Set<string>();
+  if (!ws.options.symmetric) for (const inst of rsc.children) for (const p of inst.variant === "primitive" ? [inst] : inst.children) for (const n of p.knownOn) known.add(n);
+  const stoppedNodes =
+    rsc.unique || rsc.cloneMax <= 0
+      ? []
+      : ws.nodes
+          .map((n) => n.name)
+          .filter((n) => !active.has(n) && (ws.options.symmetric || known.has(n)))
+          .sort(byteCompare);
   const flags: string[] = [];
   if (rsc.targetRole === "Stopped") flags.push("disabled");
   if (!rsc.managed) flags.push("unmanaged");

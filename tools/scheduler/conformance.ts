@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseCib, readCib } from "../../src/cib/index.js";
 import { describeError } from "../../src/core/index.js";
-import { resolveNowSec, simulationDateLines } from "../../src/cli/index.js";
+import { resolveNowSec, simulationPreamble } from "../../src/cli/index.js";
 import { renderPlacementJson, renderScoreLines, renderSimulateText } from "../../src/scheduler/render/index.js";
 import { actionDiffs, placementDiffs, type PlacementDoc } from "../../src/scheduler/testing/index.js";
 import type { ScheduleInput, ScheduleResult } from "../../src/scheduler/index.js";
@@ -117,7 +117,7 @@ export function runCase(corpus: string, name: string, tier: number, schedule: Sc
     const nowSec = resolveNowSec(model, date, wallClockSec);
     const scheduled = schedule({ cib: model, nowSec });
     const actual = renderPlacementJson(scheduled) as unknown as PlacementDoc;
-    const text = renderSimulateText(scheduled, { preamble: simulationDateLines(model, date) }).replace(/\n+$/, "").split("\n");
+    const text = renderSimulateText(scheduled, { preamble: simulationPreamble(model, date) }).replace(/\n+$/, "").split("\n");
     const want = comparableSummary(readFileSync(join(corpus, "cases", `${name}.summary`), "utf8"));
     const at = want.findIndex((line, i) => text[i] !== line);
     const differsAt = at >= 0 ? at : text.length !== want.length ? Math.min(text.length, want.length) : -1;

@@ -40,6 +40,33 @@ export function defaultsLines(doc: CibDocument, kind: DefaultsKind): string[] {
   return out;
 }
 
+export interface DefaultsJson {
+  meta_attributes: {
+    id: string;
+    options: { score?: string };
+    /** Rules on defaults sets are kept in the CIB but not yet described here. */
+    has_rule: boolean;
+    nvpairs: { id: string; name: string; value: string }[];
+  }[];
+}
+
+/** `defaults config --output-format=json` (Tandem's schema, docs/cli-json.md). */
+export function defaultsJson(doc: CibDocument, kind: DefaultsKind): DefaultsJson {
+  const sec = firstChild(configuration(doc), kind);
+  const sets = sec === undefined ? [] : childElements(sec, "meta_attributes");
+  return {
+    meta_attributes: sets.map((set) => {
+      const score = getAttr(set, "score");
+      return {
+        id: getAttr(set, "id") ?? "",
+        options: score === undefined ? {} : { score },
+        has_rule: firstChild(set, "rule") !== undefined,
+        nvpairs: childElements(set, "nvpair").map((nv) => ({ id: getAttr(nv, "id") ?? "", name: getAttr(nv, "name") ?? "", value: getAttr(nv, "value") ?? "" })),
+      };
+    }),
+  };
+}
+
 /** `defaults update [NAME=VALUE…]` and the deprecated `defaults NAME=VALUE…`. */
 export function updateDefaults(input: CibDocument, kind: DefaultsKind, pairs: NvPairs, setId?: string): EditResult {
   const doc = cloneDocument(input);

@@ -6,6 +6,7 @@
 
 import { childElements, firstChild, getAttr, type XmlElement } from "../../xml/index.js";
 import { configuration, type CibDocument } from "../../cib/index.js";
+import { ruleLines } from "../../cib/edit/index.js";
 
 const INDENT = "  ";
 
@@ -35,9 +36,11 @@ function nvsetText(label: string, el: XmlElement, tag: string): string[] {
   const pairs = childElements(first, "nvpair").map((nv) => [getAttr(nv, "name") ?? "", getAttr(nv, "value") ?? ""] as [string, string]);
   if (pairs.length === 0) return [];
   const id = getAttr(first, "id");
-  const heading = `${label}:${id === undefined || id === "" ? "" : " " + id}`;
+  const score = getAttr(first, "score");
+  const heading = `${label}:${id === undefined || id === "" ? "" : " " + id}${score === undefined ? "" : " " + nameValue("score", score)}`;
   const sorted = pySort(pairs, ([n, v]) => `${n}\0${v}`);
-  return [heading, ...indent(sorted.map(([n, v]) => nameValue(n, v)))];
+  const rule = firstChild(first, "rule");
+  return [heading, ...indent(sorted.map(([n, v]) => nameValue(n, v))), ...(rule === undefined ? [] : indent(ruleLines(rule, false)))];
 }
 
 function description(el: XmlElement): string[] {

@@ -172,3 +172,96 @@ function resourceStatusLinesOf(doc: CibDocument, only?: readonly string[]): stri
   }
   return out;
 }
+
+/** One resource in `resource status --output-format=json` (Tandem's schema, docs/cli-json.md). */
+export interface ResourceStatusJson {
+  id: string;
+  type: "primitive" | "group" | "clone";
+  /** `standard:provider:type` for primitives. */
+  agent?: string;
+  /** Offline (a file) every resource is Stopped; the live cluster fills in where it runs. */
+  role?: string;
+  nodes?: string[];
+  /** crm_mon's flags: disabled, unmanaged, unique, promotable, target-role:ROLE. */
+  flags: string[];
+  /** Group members, or a unique clone's numbered instances. */
+  members?: ResourceStatusJson[];
+  /** A clone's primitive or group. */
+  member_id?: string;
+  /** An anonymous clone's nodes where it is stopped. */
+  stopped_on?: string[];
+}
+
+function primitiveJson(el: XmlElement, state: Inherited, suffix: string): ResourceStatusJson {
+  const flags: string[] = [];
+  if (isDisabled(state)) flags.push("disabled");
+  else if (state.promotable && state.targetRole !== undefined && !["started", "stopped"].includes(state.targetRole.toLowerCase())) {
+    flags.push(`target-role:${state.targetRole}`);
+  }
+  if (isUnmanaged(state)) flags.push("unmanaged");
+  return { id: (getAttr(el, "id") ?? "") + suffix, type: "primitive", agent: agentText(el), role: "Stopped", nodes: [], flags };
+}
+
+function resourceJson(doc: CibDocument, el: XmlElement, parent: Inherited): ResourceStatusJson | undefined {
+  const state = inherit(el, parent);
+  switch (el.name) {
+    case "primitive":
+      return primitiveJson(el, state, "");
+    case "group": {
+      const flags: string[] = [];
+      if (isUnmanaged(state)) flags.push("unmanaged");
+      if (isDisabled(state)) flags.push("disabled");
+      return { id: getAttr(el, "id") ?? "", type: "group", flags, members: childElements(el, "primitive").map((p) => primitiveJson(p, inherit(p, state), "")) };
+    }
+    case "clone":
+    case "master": {
+      const child = childResource(el);
+      const unique = isTrueValue(meta(el, "globally-unique"));
+      const promotable = isPromotable(el);
+      const flags: string[] = [];
+      if (promotable) flags.push("promotable");
+      if (unique) flags.push("unique");
+      if (isUnmanaged(state)) flags.push("unmanaged");
+      const role = state.targetRole?.toLowerCase();
+      if (role === "stopped" || (promotable && (role === "unpromoted" || role === "slave"))) flags.push("disabled");
+      const out: ResourceStatusJson = { id: getAttr(el, "id") ?? "", type: "clone", flags, members: [] };
+      if (child === undefined) return out;
+      out.member_id = getAttr(child, "id") ?? "";
+      const nodes = nodeNames(doc);
+      const maxText = meta(el, "clone-max");
+      const parsedMax = maxText === undefined ? Number.NaN : Number.parseInt(maxText, 10);
+      const cloneMax = Number.isNaN(parsedMax) ? nodes.length : Math.max(0, parsedMax);
+      if (unique) {
+        const childState = inherit(child, state);
+        for (let i = 0; i < cloneMax; i++) {
+          if (child.name === "primitive") out.members?.push(primitiveJson(child, childState, `:${i}`));
+          else {
+            out.members?.push({
+              id: `${getAttr(child, "id") ?? ""}:${i}`,
+              type: "group",
+              flags: [],
+              members: childElements(child, "primitive").map((m) => primitiveJson(m, inherit(m, childState), `:${i}`)),
+            });
+          }
+        }
+      } else if (nodes.length > 0 && cloneMax > 0) {
+        out.stopped_on = nodes;
+      }
+      return out;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** `resource status --output-format=json`: `{"resources": [...]}` in CIB order. */
+export function resourceStatusJson(doc: CibDocument): { resources: ResourceStatusJson[] } {
+  const resources = firstChild(configuration(doc), "resources");
+  const top = resources === undefined ? [] : childElements(resources).filter((e) => RESOURCE_ELEMENTS.includes(e.name));
+  const out: ResourceStatusJson[] = [];
+  for (const el of top) {
+    const json = resourceJson(doc, el, { promotable: false });
+    if (json !== undefined) out.push(json);
+  }
+  return { resources: out };
+}

@@ -11,6 +11,7 @@ import {
   cloneResource,
   createDefaultsSet,
   createResource,
+  defaultsJson,
   defaultsLines,
   deleteResource,
   findResource,
@@ -35,7 +36,7 @@ import { registerGroup } from "../registry.js";
 import { renderReport } from "../reports.js";
 import { buildOperations, flat, groupByKeywords, inputError, prepareOptions, splitOption, type Pairs } from "./resource-args.js";
 import { resourceConfigJson, resourceConfigLines, selectResources } from "./resource-config.js";
-import { resourceStatusLines } from "./resource-status.js";
+import { resourceStatusJson, resourceStatusLines } from "./resource-status.js";
 
 /** Where agent metadata comes from; TANDEM_OCF_ROOT points tests at another OCF tree. */
 function agentScripts(): AgentScripts {
@@ -242,6 +243,11 @@ async function create(ctx: CommandContext, args: string[]): Promise<number> {
 async function status(ctx: CommandContext, args: string[]): Promise<number> {
   checkFlags(ctx, ["hide-inactive"], USAGE);
   const doc = await ctx.cib.load();
+  if (ctx.options.outputFormat === "json") {
+    // Tandem's own schema (pcs has no JSON here): the whole configured resource tree.
+    ctx.output.out(JSON.stringify(resourceStatusJson(doc), null, 2) + "\n");
+    return 0;
+  }
   const ids = args.filter((a) => !a.startsWith("node="));
   if (ids.length > 1) throw new UsageError("resource status takes at most one resource id", USAGE);
   const only = ids[0];
@@ -405,7 +411,8 @@ async function defaults(ctx: CommandContext, args: string[], kind: DefaultsKind)
   if (sub === undefined || sub === "config") {
     checkFlags(ctx, ["all", "full", "no-expire-check"], USAGE);
     const doc = await ctx.cib.load();
-    ctx.output.out(defaultsLines(doc, kind).join("\n") + "\n");
+    if (ctx.options.outputFormat === "json") ctx.output.out(JSON.stringify(defaultsJson(doc, kind), null, 2) + "\n");
+    else ctx.output.out(defaultsLines(doc, kind).join("\n") + "\n");
     return 0;
   }
   checkFlags(ctx, [], USAGE);

@@ -13,7 +13,7 @@ import { renderPlacementJson, renderSimulateText } from "../../scheduler/render/
 import { ArgvError } from "../argv.js";
 import { checkFlags, UsageError, type CommandContext } from "../context.js";
 import { registerGroup } from "../registry.js";
-import { resolveNowSec, simulationDateLines } from "../sim-date.js";
+import { resolveNowSec, simulationPreamble } from "../sim-date.js";
 
 const USAGE = `Usage: tandem simulate -x FILE [-s] [-t DATE] [--output-format=text|json]
 Simulate the scheduler on a CIB, as crm_simulate -S does
@@ -59,7 +59,7 @@ export async function runSimulation(ctx: CommandContext, usage: string): Promise
   const date = ctx.options.flags.get("date");
   if (date === true) throw new UsageError("option -t requires a date", usage);
   const nowSec = resolveNowSec(model, date, Math.floor(Date.now() / 1000));
-  return { result: schedule({ cib: model, nowSec }), dateLines: simulationDateLines(model, date) };
+  return { result: schedule({ cib: model, nowSec }), dateLines: simulationPreamble(model, date) };
 }
 
 async function simulate(ctx: CommandContext, args: string[]): Promise<number> {

@@ -150,6 +150,43 @@ test(
 );
 
 test(
+  "resource status and defaults have JSON too (Tandem's schema)",
+  withTempDir(async (dir) => {
+    const f = join(dir, "cib.xml");
+    await ok(f, "resource create A ocf:heartbeat:Dummy --group G --disabled");
+    await ok(f, "resource create V ocf:heartbeat:IPaddr2 ip=10.0.0.1 clone globally-unique=true clone-max=2");
+    await ok(f, "resource defaults update resource-stickiness=5");
+    const status = JSON.parse((await ok(f, "resource status --output-format=json")).stdout) as unknown;
+    assert.deepEqual(status, {
+      resources: [
+        { id: "G", type: "group", flags: [], members: [{ id: "A", type: "primitive", agent: "ocf:heartbeat:Dummy", role: "Stopped", nodes: [], flags: ["disabled"] }] },
+        {
+          id: "V-clone",
+          type: "clone",
+          flags: ["unique"],
+          member_id: "V",
+          members: [
+            { id: "V:0", type: "primitive", agent: "ocf:heartbeat:IPaddr2", role: "Stopped", nodes: [], flags: [] },
+            { id: "V:1", type: "primitive", agent: "ocf:heartbeat:IPaddr2", role: "Stopped", nodes: [], flags: [] },
+          ],
+        },
+      ],
+    });
+    const defaults = JSON.parse((await ok(f, "resource defaults config --output-format=json")).stdout) as unknown;
+    assert.deepEqual(defaults, {
+      meta_attributes: [
+        {
+          id: "rsc_defaults-meta_attributes",
+          options: {},
+          has_rule: false,
+          nvpairs: [{ id: "rsc_defaults-meta_attributes-resource-stickiness", name: "resource-stickiness", value: "5" }],
+        },
+      ],
+    });
+  }),
+);
+
+test(
   "every edit bumps the epoch once; a missing file starts from pcs's empty CIB",
   withTempDir(async (dir) => {
     const f = join(dir, "new.xml");

@@ -126,5 +126,27 @@ test("SIGSTOP of the node running the resource past its lease: on SIGCONT it sto
   assert.equal(where(s, "d1").length, 1, `d1 on ${where(s, "d1").join(",")}`);
   assert.equal(where(s, "d2").length, 1, `d2 on ${where(s, "d2").join(",")}`);
   assert.ok(n2.logLines().some((l) => l["msg"] === "rejoined the cluster after self-fencing"));
+});
+
+test("a short SIGSTOP (declared dead, lease still valid): the DC's fence request makes the node stop everything and rejoin", async () => {
+  const before = await waitFor("settled", async () => {
+    const s = await readSnapshot(store, CLUSTER);
+    return s.members.size === 2 && settled(s) ? s : undefined;
+  }, 20_000);
+  const victim = where(before, "d1")[0] as string;
+  const other = victim === "n2" ? "n3" : "n2";
+  const h = daemons.get(victim) as DaemonHandle;
+  const pausedAt = Date.now();
+  h.child?.kill("SIGSTOP");
+  await new Promise((r) => setTimeout(r, 700)); // > heartbeat timeout (400 ms), < lease TTL − margin (1.5 s)
+  h.child?.kill("SIGCONT");
+  await waitFor("the victim fenced on request", () => (h.logLines().some((l) => l["msg"] === "fenced on request of the DC: stopping every resource and rejoining") ? true : undefined), 10_000);
+  const s = await waitFor("the cluster settled with both nodes", async () => {
+    const snap = await readSnapshot(store, CLUSTER);
+    return snap.members.size === 2 && settled(snap) ? snap : undefined;
+  }, 20_000);
+  assert.equal(where(s, "d1").length, 1, `d1 on ${where(s, "d1").join(",")}`);
+  assert.ok(where(s, "d1")[0] === other || where(s, "d1")[0] === victim);
+  assert.equal(h.logLines().some((l) => l["msg"] === "membership lost: self-fencing (stopping every resource)" && Number(l["time"]) >= pausedAt), false, "the lease itself was never lost");
   for (const d of daemons.values()) if (d.node !== "n1") assert.equal(await stopDaemon(d), 0);
 });
