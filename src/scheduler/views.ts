@@ -69,7 +69,7 @@ function cloneView(rsc: WRsc, ws: WorkingSet, state: StateOf): CloneView {
     const prims = inst.variant === "primitive" ? [inst] : inst.children;
     const isActive = prims.some((p) => state(p).nodes.length > 0);
     for (const p of prims) for (const n of state(p).nodes) active.add(n.name);
-    if (!isActive && !rsc.unique) continue;
+    // Inactive anonymous instances are kept: the renderer decides what crm_mon prints.
     if (!isActive && inst.orphan) continue;
     instances.push(inst.variant === "primitive" ? primitiveView(inst, state) : groupView(inst, state));
   }
