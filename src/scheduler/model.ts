@@ -42,6 +42,8 @@ export interface WNode {
   shutdown: boolean;
   unclean: boolean;
   pending: boolean;
+  /** Whether the status section has a node_state for it. */
+  hasState: boolean;
   /** Node attributes (configured, then transient), plus #uname, #id, #kind. */
   attrs: Map<string, string>;
   /** Resources assigned to this node in this run (tie-break). */

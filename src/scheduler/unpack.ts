@@ -141,6 +141,7 @@ function unpackNodes(cib: CibModel, options: Options, nowSec: number): WNode[] {
       shutdown: online && shutdownAttr !== undefined && shutdownAttr !== "0",
       unclean,
       pending,
+      hasState: state !== undefined,
       attrs,
       numResources: 0,
       capacity,

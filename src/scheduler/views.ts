@@ -10,7 +10,8 @@ export function nodeState(n: WNode): string {
   if (n.unclean) return n.online ? "unclean+online" : "unclean+offline";
   if (!n.online) {
     if (n.pending) return "pending";
-    if (n.standby) return "offline+standby";
+    // crm_mon qualifies an offline node only when the status section knows it.
+    if (n.standby && n.hasState) return "offline+standby";
     if (n.maintenance) return "offline+maintenance";
     return "offline";
   }
