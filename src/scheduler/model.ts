@@ -200,6 +200,8 @@ export interface WorkingSet {
   byTemplate: Map<string, WRsc[]>;
   /** Clone of each configured child primitive id (also for clones with no instance). */
   cloneByChildId: Map<string, WRsc>;
+  /** Promotion scores as crm_simulate -s prints them (kind "promotion", node "" = inactive). */
+  promotionScores: { kind: string; rsc: string; node: string; score: number }[];
   /** History entries for resources no longer configured. */
   orphans: WRsc[];
   /** Bans found while unpacking (on-fail=ban, not installed), applied with the constraints. */

@@ -144,6 +144,7 @@ function snapshotScoresLater(ws: WorkingSet): () => ScoreLine[] {
       r.children.forEach(visit);
     };
     ws.resourcesInOrder.forEach(visit);
+    for (const p of ws.promotionScores) out.push({ ...p });
     return out;
   };
 }

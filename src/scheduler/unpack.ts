@@ -668,6 +668,7 @@ export function unpack(cib: CibModel, nowSec: number): WorkingSet {
     primitives: [],
     colocations: [],
     cloneByChildId: new Map(),
+    promotionScores: [],
     byTemplate: new Map(),
     orphans: [],
     bans: [],
