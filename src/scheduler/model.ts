@@ -42,6 +42,8 @@ export interface WNode {
   shutdown: boolean;
   unclean: boolean;
   pending: boolean;
+  /** Whether the status section has a node_state for it. */
+  hasState: boolean;
   /** Node attributes (configured, then transient), plus #uname, #id, #kind. */
   attrs: Map<string, string>;
   /** Resources assigned to this node in this run (tie-break). */
@@ -198,6 +200,8 @@ export interface WorkingSet {
   byTemplate: Map<string, WRsc[]>;
   /** Clone of each configured child primitive id (also for clones with no instance). */
   cloneByChildId: Map<string, WRsc>;
+  /** Promotion scores as crm_simulate -s prints them (kind "promotion", node "" = inactive). */
+  promotionScores: { kind: string; rsc: string; node: string; score: number }[];
   /** History entries for resources no longer configured. */
   orphans: WRsc[];
   /** Bans found while unpacking (on-fail=ban, not installed), applied with the constraints. */

@@ -149,6 +149,11 @@ export class Promoter {
       else if (chosen === undefined) sortIndex.set(inst, MINUS_INFINITY);
       else if (idx >= 0) sortIndex.set(inst, clone.allowed.get(chosen.name) ?? 0);
     }
+    for (const inst of clone.children) {
+      const chosen = instanceNode(inst);
+      if (inst.orphan && chosen === undefined) continue;
+      this.ws.promotionScores.push({ kind: "promotion", rsc: inst.id, node: chosen?.name ?? "", score: sortIndex.get(inst) ?? MINUS_INFINITY });
+    }
     const order = [...clone.children].sort((a, b) => {
       const d = (sortIndex.get(b) ?? 0) - (sortIndex.get(a) ?? 0);
       if (d !== 0) return d;

@@ -3,7 +3,7 @@
  * pcmk__schedule_actions. Each phase is a function of the working set built by unpack.
  */
 
-import { MINUS_INFINITY } from "../core/index.js";
+import { MINUS_INFINITY, formatScore } from "../core/index.js";
 import { ActionPlan } from "./actions.js";
 import { Assigner } from "./assign.js";
 import { addLocation, addLocationRecursive, applyLocations, applySymmetricDefault, unpackColocations } from "./constraints.js";
@@ -144,6 +144,7 @@ function snapshotScoresLater(ws: WorkingSet): () => ScoreLine[] {
       r.children.forEach(visit);
     };
     ws.resourcesInOrder.forEach(visit);
+    for (const p of ws.promotionScores) out.push({ ...p });
     return out;
   };
 }
@@ -193,12 +194,35 @@ function explain(ws: WorkingSet): Explanation {
   const resources: Explanation["resources"] = {};
   for (const p of ws.primitives) {
     const where = p.assigned?.name;
+    const score = (n: string): string => formatScore(p.allowed.get(n) ?? MINUS_INFINITY);
     let decision: string;
-    if (where !== undefined) decision = `${p.id} is assigned to ${where}.`;
-    else if (p.nextRoleReason === "unmanaged") decision = `${p.id} is unmanaged and stays where it is.`;
-    else if (p.targetRole === "Stopped") decision = `${p.id} is disabled (target-role=Stopped).`;
-    else decision = `${p.id} cannot run anywhere: no node has a non-negative score and is available.`;
+    if (where !== undefined) {
+      const current = p.runningOn[0]?.name;
+      const stay = current === where ? "stays on" : current === undefined ? "starts on" : `moves from ${current} to`;
+      decision = `${p.id} ${stay} ${where} (score ${score(where)}): the best of the available nodes.`;
+    } else if (p.nextRoleReason === "unmanaged") decision = `${p.id} is unmanaged and is left where it is.`;
+    else if (p.targetRole === "Stopped" || p.parent?.targetRole === "Stopped") decision = `${p.id} is disabled (target-role=Stopped).`;
+    else if (p.orphan) decision = `${p.id} is no longer configured and is stopped.`;
+    else {
+      // Say, node by node, why it cannot run there.
+      const why = ws.nodes.map((n) => {
+        if (!isAvailable(n)) return `${n.name} is ${nodeWord(n)}`;
+        const bans = p.contributions.filter((c) => c.node === n.name && c.delta <= MINUS_INFINITY).map((c) => c.source);
+        if (bans.length > 0) return `${n.name} is banned by ${bans[0] ?? ""}`;
+        if (!p.allowed.has(n.name)) return `${n.name} is not allowed (asymmetric cluster, no location constraint)`;
+        return `${n.name} has score ${score(n.name)}`;
+      });
+      decision = `${p.id} cannot run anywhere: ${why.join("; ")}.`;
+    }
     resources[p.id] = { contributions: p.contributions.map((c) => ({ ...c })), decision };
   }
   return { resources };
+}
+
+function nodeWord(n: WNode): string {
+  if (!n.online) return "offline";
+  if (n.standby) return "in standby";
+  if (n.maintenance) return "in maintenance";
+  if (n.shutdown) return "shutting down";
+  return "unavailable";
 }

@@ -10,7 +10,8 @@ export function nodeState(n: WNode): string {
   if (n.unclean) return n.online ? "unclean+online" : "unclean+offline";
   if (!n.online) {
     if (n.pending) return "pending";
-    if (n.standby) return "offline+standby";
+    // crm_mon qualifies an offline node only when the status section knows it.
+    if (n.standby && n.hasState) return "offline+standby";
     if (n.maintenance) return "offline+maintenance";
     return "offline";
   }
@@ -69,7 +70,7 @@ function cloneView(rsc: WRsc, ws: WorkingSet, state: StateOf): CloneView {
     const prims = inst.variant === "primitive" ? [inst] : inst.children;
     const isActive = prims.some((p) => state(p).nodes.length > 0);
     for (const p of prims) for (const n of state(p).nodes) active.add(n.name);
-    if (!isActive && !rsc.unique) continue;
+    // Inactive anonymous instances are kept: the renderer decides what crm_mon prints.
     if (!isActive && inst.orphan) continue;
     instances.push(inst.variant === "primitive" ? primitiveView(inst, state) : groupView(inst, state));
   }

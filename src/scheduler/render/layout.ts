@@ -163,10 +163,8 @@ export function cloneHints(...views: readonly { resources: readonly ResourceView
 
 /** The child's id as printed in `Clone Set: ID [CHILD]`. */
 function cloneChild(c: CloneView, hint: CloneHint | undefined): string {
-  // NEEDS(core): the XML child's id. Derived from the first instance here (or from the
-  // other view's), which fails for a clone whose CloneView lists no instance in either
-  // view (views.ts cloneView drops inactive anonymous instances: keep them, this layout
-  // skips inactive anonymous instances itself; or add CloneView.childId and memberIds).
+  // The scheduler lists every instance of a clone (inactive anonymous ones included, which
+  // this layout skips); the other view's hint only matters for a clone with none at all.
   const first = c.instances[0];
   return first !== undefined ? bareId(first.id) : (hint?.child ?? c.id);
 }

@@ -151,7 +151,6 @@ export function renderSummaryLines(actions: readonly SummaryAction[]): string[] 
  * One allocation or promotion score as crm_simulate -s prints it. Promotion scores use
  * kind "promotion": `RSC promotion score on NODE: S`, or with node "" the inactive form
  * `RSC promotion score (inactive): S`.
- * NEEDS(core): promotion ScoreLines in that form (cases/*.scores has 396 such lines).
  */
 export function scoreLineText(s: ScoreLine): string {
   if (s.kind === "promotion") {

@@ -27,8 +27,10 @@ export function placementOf(view: ClusterView, cib: CibModel): Placement {
     else {
       if (r.stoppedNodes.length > 0) for (const m of members.get(r.id) ?? []) add(m, "Stopped", []);
       for (const i of r.instances) {
-        if (i.kind === "primitive") prim(i, r.unique);
-        else i.members.forEach((m) => prim(m, r.unique));
+        // crm_mon prints no line for an inactive anonymous instance.
+        const members = i.kind === "primitive" ? [i] : i.members;
+        if (!r.unique && members.every((m) => m.nodes.length === 0)) continue;
+        members.forEach((m) => prim(m, r.unique));
       }
     }
   }
