@@ -230,7 +230,12 @@ function nvsetJson(set: XmlElement): Json {
     id: getAttr(set, "id") ?? "",
     options,
     rule: null,
-    nvpairs: childElements(set, "nvpair").map((nv) => ({ id: getAttr(nv, "id") ?? "", name: getAttr(nv, "name") ?? "", value: getAttr(nv, "value") ?? "" })),
+    // pcs lists a block's nvpairs by id.
+    nvpairs: pySort(childElements(set, "nvpair"), (nv) => getAttr(nv, "id") ?? "").map((nv) => ({
+      id: getAttr(nv, "id") ?? "",
+      name: getAttr(nv, "name") ?? "",
+      value: getAttr(nv, "value") ?? "",
+    })),
   };
 }
 
