@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The main job (until the live cluster exists): replay both seed tutorials offline with
+# `npm start`: replay both seed tutorials offline with
 # `tandem -f` on CIB files in a temp folder and print the resulting listings.
 # The same steps are checked against pcs 0.11.5 by test/golden/cli/tutorials.test.ts.
 set -euo pipefail
