@@ -21,10 +21,12 @@
 
 import { TandemError, describeError, isTandemError } from "../core/index.js";
 import type { AgentRegistry, AgentRequest, AgentResult, AgentRunner } from "../agents/index.js";
+import { registerBuiltinMetadata } from "../agents/metadata/index.js";
 import { appliedPool, applyBalancer, parseBackends, poolFromPlacement, removeBalancer, type ApplyOptions, type ApplyReport, type Backend, type BalancerConfig } from "./l4-balancer.js";
 import type { Placement } from "./haproxy-map.js";
 
-const META_DATA = `<?xml version="1.0"?>
+/** The metadata `meta-data` prints; the CLI validates parameters against it. */
+export const BALANCER_METADATA = `<?xml version="1.0"?>
 <resource-agent name="balancer" version="tandem-1">
   <version>1.1</version>
   <shortdesc lang="en">Tandem's L4 balancer (nftables DNAT)</shortdesc>
@@ -37,6 +39,7 @@ const META_DATA = `<?xml version="1.0"?>
     <parameter name="backend_port"><shortdesc lang="en">Backends' port (default: port)</shortdesc><content type="integer"/></parameter>
     <parameter name="mode"><shortdesc lang="en">roundrobin or sourcehash</shortdesc><content type="string" default="roundrobin"/></parameter>
     <parameter name="protocol"><shortdesc lang="en">tcp or udp</shortdesc><content type="string" default="tcp"/></parameter>
+    <parameter name="removed"><shortdesc lang="en">flush or drain: the connections of backends that left</shortdesc><content type="string" default="flush"/></parameter>
   </parameters>
   <actions>
     <action name="start" timeout="20s"/>
@@ -97,7 +100,7 @@ export class BalancerAgent implements AgentRunner {
 
   async run(request: AgentRequest): Promise<AgentResult> {
     const started = performance.now();
-    if (request.action === "meta-data") return result(0, started, "", META_DATA);
+    if (request.action === "meta-data") return result(0, started, "", BALANCER_METADATA);
     let parsed: BalancerParams;
     try {
       parsed = parseBalancerParams(request.resourceId, request.params);
@@ -128,6 +131,11 @@ export class BalancerAgent implements AgentRunner {
       return result(isTandemError(error) && error.code === "LB_BAD_BALANCER" ? 6 : 1, started, describeError(error));
     }
   }
+}
+
+/** Makes `ocf:tandem:balancer` known to the CLI's parameter validation (`resource create`). */
+export function registerBalancerMetadata(): void {
+  registerBuiltinMetadata("balancer", BALANCER_METADATA);
 }
 
 /** Adds `ocf:tandem:balancer` to a registry. */

@@ -15,7 +15,8 @@ import {
 } from "../types.js";
 import type { AgentAction, AgentRequest, AgentResult, AgentRunner } from "../types.js";
 
-const META_DATA = `<?xml version="1.0"?>
+/** The metadata `meta-data` prints; the CLI validates parameters against it. */
+export const DUMMY_METADATA = `<?xml version="1.0"?>
 <resource-agent name="Dummy" version="1.0">
   <version>1.1</version>
   <shortdesc lang="en">Tandem's built-in test resource</shortdesc>
@@ -146,7 +147,7 @@ export class BuiltinDummyAgent implements AgentRunner {
       case "demote":
         return { rc: OCF_ERR_UNIMPLEMENTED, reason: "Dummy is not promotable" };
       case "meta-data":
-        return { rc: OCF_SUCCESS, stdout: META_DATA };
+        return { rc: OCF_SUCCESS, stdout: DUMMY_METADATA };
       case "validate-all":
         return request.params["state"] === "" ? { rc: OCF_ERR_ARGS, reason: "state must not be empty" } : { rc: OCF_SUCCESS };
     }

@@ -157,7 +157,7 @@ export class BuiltinWebserverAgent implements AgentRunner {
       case "notify":
         return inProcessResult({ rc: OCF_SUCCESS }, started);
       case "meta-data":
-        return inProcessResult({ rc: OCF_SUCCESS, stdout: WEB_META }, started);
+        return inProcessResult({ rc: OCF_SUCCESS, stdout: WEBSERVER_METADATA }, started);
       case "reload":
       case "reload-agent":
       case "restart":
@@ -177,7 +177,8 @@ export class BuiltinWebserverAgent implements AgentRunner {
   }
 }
 
-const WEB_META = `<?xml version="1.0"?>
+/** The metadata `meta-data` prints; the CLI validates parameters against it. */
+export const WEBSERVER_METADATA = `<?xml version="1.0"?>
 <resource-agent name="webserver" version="1.0">
   <version>1.1</version>
   <shortdesc lang="en">Tandem's demo web server</shortdesc>

@@ -4,25 +4,8 @@
  * installed on this machine. Written as OCF 1.0 XML so they go through the same parser
  * as real agents' output.
  */
-
-const TANDEM_DUMMY = `<resource-agent name="Dummy" version="1.0">
-  <version>1.0</version>
-  <parameters>
-    <parameter name="state" unique="1"><content type="string" default="/run/tandem/Dummy-RESOURCE_ID.state"/></parameter>
-    <parameter name="fake" unique="0"><content type="string" default="dummy"/></parameter>
-    <parameter name="op_sleep" unique="0"><content type="string" default="0"/></parameter>
-  </parameters>
-  <actions>
-    <action name="start" timeout="20s"/>
-    <action name="stop" timeout="20s"/>
-    <action name="monitor" timeout="20s" interval="10s" depth="0"/>
-    <action name="reload" timeout="20s"/>
-    <action name="migrate_to" timeout="20s"/>
-    <action name="migrate_from" timeout="20s"/>
-    <action name="meta-data" timeout="5s"/>
-    <action name="validate-all" timeout="20s"/>
-  </actions>
-</resource-agent>`;
+import { DUMMY_METADATA } from "../builtin/dummy.js";
+import { WEBSERVER_METADATA } from "../builtin/webserver.js";
 
 /** Same parameters and actions as resource-agents' IPaddr2 (4.12). */
 const HEARTBEAT_IPADDR2 = `<resource-agent name="IPaddr2" version="1.0">
@@ -90,8 +73,21 @@ const HEARTBEAT_APACHE = `<resource-agent name="apache" version="1.0">
   </actions>
 </resource-agent>`;
 
-/** Built-in agents of provider `tandem`, by type. */
-export const BUILTIN_AGENTS: ReadonlyMap<string, string> = new Map([["Dummy", TANDEM_DUMMY]]);
+const builtinAgents = new Map<string, string>([
+  ["Dummy", DUMMY_METADATA],
+  ["webserver", WEBSERVER_METADATA],
+]);
+
+/** Built-in agents of provider `tandem`, by type: their metadata, the one their `meta-data` prints. */
+export const BUILTIN_AGENTS: ReadonlyMap<string, string> = builtinAgents;
+
+/**
+ * Adds a built-in agent that lives in another module (e.g. `ocf:tandem:balancer` in lb) to
+ * what the CLI validates against; the daemon registers the runner itself with AgentRegistry.
+ */
+export function registerBuiltinMetadata(type: string, xml: string): void {
+  builtinAgents.set(type, xml);
+}
 
 /** Fallback metadata of heartbeat agents, by type, used only when the script is missing. */
 export const HEARTBEAT_FALLBACKS: ReadonlyMap<string, string> = new Map([

@@ -7,7 +7,10 @@ import {
   resolveAgent,
   type AgentScripts,
   type ScriptResult,
+  BUILTIN_AGENTS,
 } from "../../../src/agents/metadata/index.js";
+import { DUMMY_METADATA } from "../../../src/agents/builtin/dummy.js";
+import { registerBalancerMetadata } from "../../../src/lb/index.js";
 import { existsSync } from "node:fs";
 
 /** In-memory agent scripts: provider/type → meta-data text. */
@@ -118,4 +121,18 @@ test("the script runner reads a real installed agent's metadata", { skip: !exist
   const start = resolved.metadata?.actions.find((a) => a.name === "start");
   assert.equal(start?.timeout, "20s");
   assert.ok(!(await new OcfScriptRunner().ocfMetadata("../..", "x")).ok);
+});
+
+test("built-in agents validate against the metadata their own meta-data prints; lb's balancer once registered", async () => {
+  const none = new FakeScripts({});
+  const web = await resolveAgent(none, "ocf:tandem:webserver", false);
+  assert.deepEqual(web.metadata?.parameters.map((p) => p.name).filter((n) => !n.startsWith("trace_")).sort(), ["ip", "message", "port"]);
+  assert.equal(BUILTIN_AGENTS.get("Dummy"), DUMMY_METADATA);
+
+  const before = await resolveAgent(none, "ocf:tandem:balancer", false);
+  assert.equal(before.metadata, undefined);
+  assert.match(before.reports[0]?.message ?? "", /no built-in agent 'balancer'/);
+  registerBalancerMetadata();
+  const after = await resolveAgent(none, "ocf:tandem:balancer", false);
+  assert.deepEqual(after.metadata?.parameters.filter((p) => p.required).map((p) => p.name).sort(), ["port", "vip"]);
 });
