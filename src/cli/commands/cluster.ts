@@ -141,7 +141,7 @@ async function cibPush(ctx: CommandContext, args: string[]): Promise<number> {
     if (compareVersions(cibVersion(pushed), cibVersion(base)) < 0) {
       throw new TandemError(
         "CIB_PUSH_OLDER",
-        "Unable to push to the CIB because pushed configuration is older than existing one. If you are sure you want to push this configuration, try to use --config to replace only configuration part instead of whole CIB. Otherwise get current configuration by running command 'pcs cluster cib' and update that.",
+        "Unable to push to the CIB because pushed configuration is older than existing one. If you are sure you want to push this configuration, try to use --config to replace only configuration part instead of whole CIB. Otherwise get current configuration by running command 'tandem cluster cib' and update that.",
       );
     }
     // Pacemaker accepts an equal version; a changed configuration then moves the epoch on.

@@ -394,7 +394,7 @@ registerGroup({
         return listing(ctx, rest, USAGE, async (c) => constraintLines(await c.cib.load(), listingOptions(c)));
       case "show":
       case "list":
-        ctx.output.err("Deprecation Warning: This command is deprecated and will be removed. Please use 'pcs constraint config' instead.\n");
+        ctx.output.err("Deprecation Warning: This command is deprecated and will be removed. Please use 'tandem constraint config' instead.\n");
         return listing(ctx, rest, USAGE, async (c) => constraintLines(await c.cib.load(), listingOptions(c)));
       case "order":
         return order(ctx, rest);

@@ -65,7 +65,7 @@ registerGroup({
         return config(ctx, rest);
       case "list":
       case "show":
-        ctx.output.err(`Deprecation Warning: This command is deprecated and will be removed. Please use 'pcs property config' instead.\n`);
+        ctx.output.err(`Deprecation Warning: This command is deprecated and will be removed. Please use 'tandem property config' instead.\n`);
         return config(ctx, rest);
       case "set": {
         checkFlags(ctx, [], USAGE);

@@ -9,8 +9,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { cibDifferences, cibEpoch, pcsAvailable, runTandemSteps, withoutCodes } from "../../support/pcs.js";
+import { cibEpoch, pcsAvailable, runTandemSteps } from "../../support/pcs.js";
 import { runPcsSteps } from "../../support/pcs-async.js";
+import { assertSameAsPcs, unchecked } from "../../support/pcs-assert.js";
 
 const FIXTURE = readFileSync(join(process.cwd(), "test/golden/cli/fixtures/resources.xml"), "utf8");
 
@@ -170,24 +171,7 @@ CASES.forEach((c, index) => {
     assert.ok(available, "pcs 0.11.5 must be installed (scripts/setup.sh installs it)");
     const pcs = await (pcsSides[index] as ReturnType<typeof runPcsSteps>);
     const tandem = await runTandemSteps(c.steps, { seed: { "cib.xml": FIXTURE } });
-    c.steps.forEach((step, i) => {
-      const p = pcs.runs[i];
-      const t = tandem.runs[i];
-      assert.ok(p !== undefined && t !== undefined);
-      const what = `step ${i}: ${step.join(" ")}`;
-      assert.equal(t.code, p.code, `${what}: exit code\n${t.stderr}`);
-      assert.equal(t.stdout, p.stdout, `${what}: stdout`);
-      if (!(c.stderrDiffers ?? []).includes(i)) {
-        // pcs ends library errors with this summary line; Tandem's errors carry codes instead.
-        const pcsErr = p.stderr.replace(/^Error: Errors have occurred, therefore pcs is unable to continue\n/m, "");
-        assert.equal(withoutCodes(t.stderr), pcsErr, `${what}: stderr`);
-      }
-    });
-    for (const [name, text] of pcs.files) {
-      const ours = tandem.files.get(name);
-      assert.ok(ours !== undefined, `Tandem did not write ${name}`);
-      assert.deepEqual(cibDifferences(text, ours), [], `${name} differs from pcs's`);
-    }
+    assertSameAsPcs(c.steps, pcs, tandem, { stderrDiffers: unchecked(c.stderrDiffers) });
   });
 });
 

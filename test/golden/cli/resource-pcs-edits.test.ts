@@ -12,8 +12,9 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { cibDifferences, pcsAvailable, runTandemSteps, withoutCodes } from "../../support/pcs.js";
+import { pcsAvailable, runTandemSteps } from "../../support/pcs.js";
 import { runPcsSteps } from "../../support/pcs-async.js";
+import { assertSameAsPcs, unchecked } from "../../support/pcs-assert.js";
 
 interface Case {
   name: string;
@@ -168,22 +169,6 @@ for (const [index, c] of CASES.entries()) {
     assert.ok(available, "pcs 0.11.5 must be installed (scripts/setup.sh installs it)");
     const pcs = await (pcsSides[index] as Promise<Awaited<ReturnType<typeof runPcsSteps>>>);
     const tandem = await runTandemSteps(c.steps);
-    c.steps.forEach((step, i) => {
-      const p = pcs.runs[i];
-      const t = tandem.runs[i];
-      assert.ok(p !== undefined && t !== undefined);
-      const what = `step ${i}: ${step.join(" ")}`;
-      assert.equal(t.code, p.code, `${what}: exit code\n${t.stderr}\npcs: ${p.stderr}`);
-      assert.equal(t.stdout, p.stdout, `${what}: stdout`);
-      if (!(c.stderrDiffers ?? []).includes(i)) {
-        const pcsErr = p.stderr.replace(/^Error: Errors have occurred, therefore pcs is unable to continue\n/m, "").replace(/'pcs /g, "'tandem ");
-        assert.equal(withoutCodes(t.stderr), pcsErr, `${what}: stderr`);
-      }
-    });
-    for (const [name, text] of pcs.files) {
-      const ours = tandem.files.get(name);
-      assert.ok(ours !== undefined, `Tandem did not write ${name}`);
-      assert.deepEqual(cibDifferences(text, ours), [], `${name} differs from pcs's`);
-    }
+    assertSameAsPcs(c.steps, pcs, tandem, { stderrDiffers: unchecked(c.stderrDiffers) });
   });
 }
